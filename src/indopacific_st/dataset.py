@@ -1,0 +1,355 @@
+"""Load the agreements dataset from data/, validate it, and return tidy tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from frictionless import Resource, Schema
+
+from indopacific_st import bibliography
+from indopacific_st.validation import (
+    CRITERION_1_TYPES,
+    HOME_COUNTRY,
+    PERIOD_START,
+    DataError,
+    Problem,
+    category_problem,
+    check_bytes,
+    country_problem,
+    date_problem,
+    find_cycles,
+    frictionless_problems,
+    parse_date,
+    quoted,
+)
+
+DATA_DIR = "data"
+DESCRIPTOR = "datapackage.json"
+BIBLIOGRAPHY = "references.bib"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Codes allowed in the data and their reader-facing labels, as data/datapackage.json defines them."""
+
+    partners: dict[str, str]
+    types: dict[str, str]
+    domains: dict[str, str]
+    categories: dict[str, str]
+    findings: dict[str, str]
+    review_fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated dataset: one table per CSV file, plus its metadata."""
+
+    agreements: pd.DataFrame
+    institutions: pd.DataFrame
+    events: pd.DataFrame
+    review: pd.DataFrame
+    vocabulary: Vocabulary
+    title: str
+    version: str
+    updated: dt.date
+    root: Path
+
+    @property
+    def citation(self) -> str:
+        """How a chart's source note names the dataset."""
+        return f"{self.title}, version {self.version} ({self.updated:%d %B %Y})"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project folder: the nearest folder at or above `start` that holds data/datapackage.json."""
+    if "INDOPACIFIC_ST_ROOT" in os.environ:
+        return Path(os.environ["INDOPACIFIC_ST_ROOT"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DATA_DIR / DESCRIPTOR).exists():
+            return folder
+    # The package is installed editable from src/, two levels below the project.
+    return Path(__file__).resolve().parents[2]
+
+
+def categories_of(schema: Schema, name: str) -> dict[str, str]:
+    field = schema.get_field(name).to_descriptor()
+    return {c["value"]: c["label"] for c in field["categories"]}
+
+
+def read_resource(descriptor: dict, data_dir: Path, name: str) -> tuple[list[dict], Resource, list[Problem]]:
+    """Typed rows of one resource, or the problems that stop it being read."""
+    entry = next(r for r in descriptor["resources"] if r["name"] == name)
+    path = data_dir / entry["path"]
+    label = f"{DATA_DIR}/{entry['path']}"
+    problems = check_bytes(path, label)
+    if problems:
+        return [], None, problems
+    resource = Resource(path=entry["path"], basepath=str(data_dir), schema=Schema.from_descriptor(entry["schema"]))
+    problems, header_broken = frictionless_problems(resource, label)
+    if header_broken:
+        return [], resource, problems
+    numbered = []
+    with Resource(path=entry["path"], basepath=str(data_dir), schema=resource.schema) as typed:
+        for row in typed.row_stream:
+            record = row.to_dict()
+            record["_row"] = row.row_number
+            record["_valid"] = row.valid
+            numbered.append(record)
+    return numbered, resource, problems
+
+
+def clean_list(value: list[str] | None) -> list[str]:
+    return [item.strip() for item in (value or []) if item and item.strip()]
+
+
+def load(root: Path | str | None = None, today: dt.date | None = None) -> Dataset:
+    """Read and validate every data file; raise DataError listing every problem found."""
+    root = Path(root).resolve() if root else find_root()
+    data_dir = root / DATA_DIR
+    today = today or dt.date.today()
+    descriptor_path = data_dir / DESCRIPTOR
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise DataError([Problem(f"{DATA_DIR}/{DESCRIPTOR}", None, None, "the file is missing.")]) from error
+    except json.JSONDecodeError as error:
+        raise DataError(
+            [Problem(f"{DATA_DIR}/{DESCRIPTOR}", error.lineno, None, f"not valid JSON: {error.msg}.")]
+        ) from error
+
+    problems: list[Problem] = []
+    tables: dict[str, list[dict]] = {}
+    schemas: dict[str, Schema] = {}
+    for name in ("agreements", "institutions", "events", "seed-review"):
+        rows, resource, found = read_resource(descriptor, data_dir, name)
+        problems += found
+        tables[name] = rows
+        entry = next(r for r in descriptor["resources"] if r["name"] == name)
+        schemas[name] = Schema.from_descriptor(entry["schema"])
+
+    agreements_schema = schemas["agreements"]
+    vocabulary = Vocabulary(
+        partners=categories_of(agreements_schema, "partners"),
+        types=categories_of(agreements_schema, "type"),
+        domains=categories_of(agreements_schema, "domains"),
+        categories=categories_of(schemas["institutions"], "category"),
+        findings=categories_of(schemas["seed-review"], "finding"),
+        review_fields=categories_of(schemas["seed-review"], "field"),
+    )
+    bib_keys, bib_problems = bibliography.keys(root / BIBLIOGRAPHY)
+    problems += bib_problems
+
+    problems += cross_checks(tables, vocabulary, bib_keys, today, check_bib=not bib_problems)
+    if problems:
+        raise DataError(problems)
+
+    return Dataset(
+        agreements=agreements_frame(tables["agreements"], vocabulary),
+        institutions=frame(tables["institutions"]),
+        events=events_frame(tables["events"]),
+        review=frame(tables["seed-review"]),
+        vocabulary=vocabulary,
+        title=descriptor.get("title", "dataset"),
+        version=str(descriptor.get("version", "")),
+        updated=dt.date.fromisoformat(descriptor["updated"]),
+        root=root,
+    )
+
+
+def cross_checks(
+    tables: dict[str, list[dict]],
+    vocabulary: Vocabulary,
+    bib_keys: set[str],
+    today: dt.date,
+    check_bib: bool,
+) -> list[Problem]:
+    """Codes from the vocabulary, dates, references between files, and the lineage."""
+    problems: list[Problem] = []
+    agreements_file = f"{DATA_DIR}/agreements.csv"
+    institutions_file = f"{DATA_DIR}/institutions.csv"
+    partner_names = vocabulary.partners
+    countries = {HOME_COUNTRY: "United States", **partner_names}
+
+    institutions = {}
+    for row in tables["institutions"]:
+        if not row["_valid"]:
+            continue
+        institutions[row["id"]] = row
+        message = country_problem(row["country"], countries)
+        if message:
+            problems.append(Problem(institutions_file, row["_row"], "country", message))
+        if row["category"] not in vocabulary.categories:
+            problems.append(
+                Problem(institutions_file, row["_row"], "category",
+                        category_problem("ministry category", row["category"], vocabulary.categories))
+            )
+        prefix = row["id"].split("-")[0].upper()
+        if prefix != row["country"]:
+            problems.append(
+                Problem(institutions_file, row["_row"], "id",
+                        f"{quoted(row['id'])} should start with the country code "
+                        f"'{row['country'].lower()}-' of its country column.")
+            )
+
+    ids = {row["id"] for row in tables["agreements"] if row.get("id")}
+    parents: dict[str, str] = {}
+    for row in tables["agreements"]:
+        if not row["_valid"]:
+            continue
+        line = row["_row"]
+        for column, allowed, what in (
+            ("partners", partner_names, "partner"),
+            ("domains", vocabulary.domains, "domain"),
+        ):
+            items = clean_list(row[column])
+            if not items:
+                problems.append(Problem(agreements_file, line, column, f"list at least one {what}."))
+            for item in items:
+                if column == "partners":
+                    message = country_problem(item, partner_names)
+                elif item not in allowed:
+                    message = category_problem(what, item, allowed)
+                else:
+                    message = None
+                if message:
+                    problems.append(Problem(agreements_file, line, column, message))
+            if len(items) != len(set(items)):
+                problems.append(Problem(agreements_file, line, column, f"a {what} is listed twice."))
+        if row["type"] not in vocabulary.types:
+            problems.append(Problem(agreements_file, line, "type",
+                                    category_problem("type", row["type"], vocabulary.types)))
+        if not str(row["name"]).strip():
+            problems.append(Problem(agreements_file, line, "name", "the name is blank."))
+
+        message = date_problem(row["announced"], today)
+        if message:
+            problems.append(Problem(agreements_file, line, "announced", message))
+        else:
+            announced, _ = parse_date(row["announced"])
+            if announced < PERIOD_START and not (row.get("scope_exception") or "").strip():
+                problems.append(
+                    Problem(
+                        agreements_file, line, "announced",
+                        f"{quoted(row['announced'])} is before 1 January 2021, outside the report's "
+                        "period (criterion #4). Correct the date, or explain in 'scope_exception' why "
+                        "the agreement is kept.",
+                    )
+                )
+
+        signatories = clean_list(row["signatories"])
+        if not signatories:
+            problems.append(Problem(agreements_file, line, "signatories", "list at least one institution."))
+        for item in signatories:
+            if item not in institutions:
+                problems.append(
+                    Problem(agreements_file, line, "signatories",
+                            f"{quoted(item)} is not an id in {institutions_file}; add the institution "
+                            "there first, or use one of its ids.")
+                )
+        partners = set(clean_list(row["partners"]))
+        sides = {institutions[i]["country"] for i in signatories if i in institutions}
+        if signatories and all(i in institutions for i in signatories) and not sides & partners:
+            problems.append(
+                Problem(agreements_file, line, "signatories",
+                        "no signatory belongs to a partner listed in 'partners'.")
+            )
+
+        parent_id = (row.get("parent_id") or "").strip()
+        if parent_id:
+            if parent_id == row["id"]:
+                problems.append(Problem(agreements_file, line, "parent_id",
+                                        "an agreement cannot be its own parent."))
+            elif parent_id not in ids:
+                problems.append(
+                    Problem(agreements_file, line, "parent_id",
+                            f"{quoted(parent_id)} is not an id in {agreements_file}; leave it empty "
+                            "when the parent is not in the dataset.")
+                )
+            else:
+                parents[row["id"]] = parent_id
+
+        problems += source_problems(agreements_file, line, row.get("sources"), bib_keys, check_bib)
+
+    for cycle in find_cycles(parents):
+        lines = {r["id"]: r["_row"] for r in tables["agreements"]}
+        loop = " -> ".join([*cycle, cycle[0]])
+        problems.append(
+            Problem(agreements_file, lines[cycle[0]], "parent_id",
+                    f"the parent links go round in a circle ({loop}); an agreement cannot descend from itself.")
+        )
+
+    for name, label in (("events", "events.csv"), ("seed-review", "seed_review.csv")):
+        for row in tables[name]:
+            if not row["_valid"]:
+                continue
+            file = f"{DATA_DIR}/{label}"
+            if row["agreement_id"] not in ids:
+                problems.append(Problem(file, row["_row"], "agreement_id",
+                                        f"{quoted(row['agreement_id'])} is not an id in {agreements_file}."))
+            if name == "events":
+                message = date_problem(row["date"], today)
+                if message:
+                    problems.append(Problem(file, row["_row"], "date", message))
+            else:
+                for column, allowed in (("field", vocabulary.review_fields), ("finding", vocabulary.findings)):
+                    if row[column] not in allowed:
+                        problems.append(Problem(file, row["_row"], column,
+                                                category_problem(column, row[column], allowed)))
+            problems += source_problems(file, row["_row"], row.get("sources"), bib_keys, check_bib)
+    return problems
+
+
+def source_problems(file: str, line: int, sources, bib_keys: set[str], check_bib: bool) -> list[Problem]:
+    if not check_bib:
+        return []
+    return [
+        Problem(file, line, "sources",
+                f"{quoted(key)} has no entry in {BIBLIOGRAPHY}; add the entry there first.")
+        for key in clean_list(sources)
+        if key not in bib_keys
+    ]
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows).drop(columns=["_row", "_valid"], errors="ignore")
+    for column in table.columns:
+        if table[column].map(lambda v: isinstance(v, list) or v is None).all() and column in {
+            "partners", "signatories", "domains", "sources"
+        }:
+            table[column] = table[column].map(clean_list)
+    return table
+
+
+def agreements_frame(rows: list[dict], vocabulary: Vocabulary) -> pd.DataFrame:
+    table = frame(rows)
+    for column in ("partners", "signatories", "domains", "sources"):
+        table[column] = table[column].map(clean_list)
+    parsed = table["announced"].map(parse_date)
+    table["announced_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))
+    table["precision"] = parsed.map(lambda p: p[1])
+    table["year"] = table["announced_date"].dt.year
+    table["in_period"] = table["announced_date"] >= pd.Timestamp(PERIOD_START)
+    table["type_label"] = table["type"].map(vocabulary.types)
+    published = table["type_published"].fillna("").str.strip().str.lower()
+    table["type_outside_criterion_1"] = published.ne("") & ~published.isin(CRITERION_1_TYPES)
+    table["sourced"] = table["sources"].map(bool)
+    table["parent_id"] = table["parent_id"].fillna("")
+    table["seed_row"] = table["seed_row"].astype("Int64")
+    return table.sort_values(["announced_date", "id"]).reset_index(drop=True)
+
+
+def events_frame(rows: list[dict]) -> pd.DataFrame:
+    table = frame(rows)
+    if table.empty:
+        return pd.DataFrame(columns=["agreement_id", "date", "event", "sources", "event_date", "precision"])
+    table["sources"] = table["sources"].map(clean_list)
+    parsed = table["date"].map(parse_date)
+    table["event_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))
+    table["precision"] = parsed.map(lambda p: p[1])
+    return table.sort_values(["event_date", "agreement_id"]).reset_index(drop=True)

@@ -1,0 +1,81 @@
+"""Everything a reader sees decided once: partner colours and shapes, fonts, sizes, number words."""
+
+from __future__ import annotations
+
+# One colour and one point shape per partner, used in every chart of the book. The colours are
+# the Okabe-Ito palette (safe for colour-blind readers); the shapes keep partners apart in greyscale.
+PARTNER_COLOURS = {
+    "JP": "#D55E00",
+    "KR": "#0072B2",
+    "TW": "#009E73",
+    "AU": "#E69F00",
+    "SG": "#CC79A7",
+    "IN": "#56B4E9",
+}
+PARTNER_SHAPES = {
+    "JP": "circle",
+    "KR": "square",
+    "TW": "triangle-up",
+    "AU": "diamond",
+    "SG": "cross",
+    "IN": "triangle-down",
+}
+# Greys for everything that is not a partner: U.S. side, neutral bars, later events.
+NEUTRAL = "#4D4D4D"
+LIGHT = "#BDBDBD"
+US_COLOUR = "#3C3C3C"
+
+FONT = "DejaVu Sans"
+WIDTH = 560
+ROW_HEIGHT = 22
+TITLE_SIZE = 15
+LABEL_SIZE = 11
+
+NUMBER_WORDS = [
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+]
+
+
+def number_word(n: int) -> str:
+    """A count as a policy text writes it: words up to twenty, digits above."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """'one agreement', 'six agreements'."""
+    word = singular if n == 1 else (plural_form or f"{singular}s")
+    return f"{number_word(n)} {word}"
+
+
+def share(part: int, whole: int) -> str:
+    """A share as a whole percentage."""
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+def date_text(timestamp, precision: str) -> str:
+    """A date written for readers at the precision it is known."""
+    if precision == "year":
+        return f"{timestamp:%Y}"
+    if precision == "month":
+        return f"{timestamp:%B %Y}"
+    return f"{timestamp.day} {timestamp:%B %Y}"
+
+
+def vega_config() -> dict:
+    """The Vega-Lite config every chart carries."""
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "title": {"fontSize": TITLE_SIZE, "anchor": "start", "subtitleFontSize": 12,
+                  "subtitleColor": NEUTRAL, "offset": 12},
+        "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "labelColor": "#222222",
+                 "titleColor": "#222222", "gridColor": "#E6E6E6", "domainColor": "#888888",
+                 "tickColor": "#888888", "labelLimit": 320},
+        "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "orient": "bottom",
+                   "direction": "horizontal"},
+        "header": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE},
+        "text": {"fontSize": LABEL_SIZE},
+        "background": "white",
+    }

@@ -1,0 +1,128 @@
+"""Tidy views of the dataset: one row per agreement and partner, domain, signatory or event."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indopacific_st.dataset import Dataset
+from indopacific_st.validation import HOME_COUNTRY
+
+US_LABEL = "United States"
+
+
+def by_partner(ds: Dataset) -> pd.DataFrame:
+    """One row per agreement and partner: a trilateral agreement counts once for each partner."""
+    table = ds.agreements.explode("partners").rename(columns={"partners": "partner"})
+    table["partner_label"] = table["partner"].map(ds.vocabulary.partners)
+    return table.reset_index(drop=True)
+
+
+def for_partner(ds: Dataset, partner: str) -> pd.DataFrame:
+    """The agreements one partner takes part in, in order of announcement."""
+    check_partner(ds, partner)
+    mask = ds.agreements["partners"].map(lambda codes: partner in codes)
+    return ds.agreements[mask].reset_index(drop=True)
+
+
+def check_partner(ds: Dataset, partner: str) -> None:
+    if partner not in ds.vocabulary.partners:
+        allowed = ", ".join(ds.vocabulary.partners)
+        raise ValueError(f"Unknown partner code {partner!r}; use one of {allowed}.")
+
+
+def partner_counts(ds: Dataset) -> pd.DataFrame:
+    """Agreements per partner, in the vocabulary's order, zero included."""
+    counts = by_partner(ds).groupby("partner").size()
+    table = pd.DataFrame({"partner": list(ds.vocabulary.partners)})
+    table["partner_label"] = table["partner"].map(ds.vocabulary.partners)
+    table["agreements"] = table["partner"].map(counts).fillna(0).astype(int)
+    return table
+
+
+def by_domain(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """One row per agreement, partner and domain."""
+    table = by_partner(ds)
+    if partner:
+        check_partner(ds, partner)
+        table = table[table["partner"] == partner]
+    table = table.explode("domains").rename(columns={"domains": "domain"})
+    table["domain_label"] = table["domain"].map(ds.vocabulary.domains)
+    return table.reset_index(drop=True)
+
+
+def domain_counts(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """Agreements per domain (every domain of criterion #5, zero included), for one partner or all."""
+    if partner:
+        table = by_domain(ds, partner)
+        counts = table.groupby("domain")["id"].nunique()
+    else:
+        table = ds.agreements.explode("domains")
+        counts = table.groupby("domains")["id"].nunique()
+    result = pd.DataFrame({"domain": list(ds.vocabulary.domains)})
+    result["domain_label"] = result["domain"].map(ds.vocabulary.domains)
+    result["agreements"] = result["domain"].map(counts).fillna(0).astype(int)
+    return result
+
+
+def by_signatory(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """One row per agreement, partner and signing institution, with the institution's side."""
+    table = by_partner(ds)
+    if partner:
+        check_partner(ds, partner)
+        table = table[table["partner"] == partner]
+    table = table.explode("signatories").rename(columns={"signatories": "institution"})
+    institutions = ds.institutions.set_index("id")
+    table["institution_name"] = table["institution"].map(institutions["name"])
+    table["country"] = table["institution"].map(institutions["country"])
+    table["category"] = table["institution"].map(institutions["category"])
+    table["category_label"] = table["category"].map(ds.vocabulary.categories)
+    labels = {HOME_COUNTRY: US_LABEL, **ds.vocabulary.partners}
+    table["side"] = table["country"].map(labels)
+    # A trilateral agreement's third country signs too; it is neither the U.S. nor this partner.
+    table = table[(table["country"] == HOME_COUNTRY) | (table["country"] == table["partner"])]
+    return table.reset_index(drop=True)
+
+
+def category_counts(ds: Dataset, partner: str) -> pd.DataFrame:
+    """For one partner: how many agreements each ministry category signed, per side."""
+    table = by_signatory(ds, partner)
+    counts = table.groupby(["side", "category"])["id"].nunique().rename("agreements").reset_index()
+    counts["category_label"] = counts["category"].map(ds.vocabulary.categories)
+    return counts
+
+
+def timeline(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """Announcements and later events, one row per event and partner."""
+    base = by_partner(ds)
+    if partner:
+        check_partner(ds, partner)
+        base = base[base["partner"] == partner]
+    announced = base.assign(
+        date=base["announced_date"], event="Announced", kind="announcement"
+    )[["id", "name", "partner", "partner_label", "type_label", "date", "precision", "event", "kind",
+       "in_period"]]
+    events = ds.events.merge(base[["id", "name", "partner", "partner_label", "type_label", "in_period"]],
+                             left_on="agreement_id", right_on="id")
+    events = events.assign(date=events["event_date"], kind="later event")[announced.columns]
+    table = pd.concat([announced, events], ignore_index=True)
+    return table.sort_values(["date", "id"]).reset_index(drop=True)
+
+
+def lineage(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """Parent -> child links between agreements in the dataset."""
+    agreements = ds.agreements.set_index("id")
+    links = ds.agreements[ds.agreements["parent_id"] != ""][["parent_id", "id", "name"]]
+    links = links.rename(columns={"id": "child_id", "name": "child_name"})
+    links["parent_name"] = links["parent_id"].map(agreements["name"])
+    if partner:
+        check_partner(ds, partner)
+        involved = set(for_partner(ds, partner)["id"])
+        links = links[links["child_id"].isin(involved) | links["parent_id"].isin(involved)]
+    return links.reset_index(drop=True)
+
+
+def parents_outside(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """Agreements whose documented parent is not itself in the dataset."""
+    table = for_partner(ds, partner) if partner else ds.agreements
+    mask = table["parent"].fillna("").ne("") & table["parent_id"].eq("")
+    return table[mask][["id", "name", "parent"]].reset_index(drop=True)
