@@ -336,6 +336,8 @@ def agreements_frame(rows: list[dict], vocabulary: Vocabulary) -> pd.DataFrame:
     table["year"] = table["announced_date"].dt.year
     table["in_period"] = table["announced_date"] >= pd.Timestamp(PERIOD_START)
     table["type_label"] = table["type"].map(vocabulary.types)
+    short = table["short_name"].fillna("").str.strip()
+    table["label"] = short.where(short.ne(""), table["name"])
     published = table["type_published"].fillna("").str.strip().str.lower()
     table["type_outside_criterion_1"] = published.ne("") & ~published.isin(CRITERION_1_TYPES)
     table["sourced"] = table["sources"].map(bool)

@@ -72,10 +72,38 @@ def vega_config() -> dict:
                   "subtitleColor": NEUTRAL, "offset": 12},
         "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "labelColor": "#222222",
                  "titleColor": "#222222", "gridColor": "#E6E6E6", "domainColor": "#888888",
-                 "tickColor": "#888888", "labelLimit": 320},
-        "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "orient": "bottom",
+                 "tickColor": "#888888", "labelLimit": 360},
+        "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "orient": "top",
                    "direction": "horizontal"},
         "header": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE},
         "text": {"fontSize": LABEL_SIZE},
         "background": "white",
     }
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: 'Science, technology or IT' -> 'science, technology or IT'."""
+    return label[:1].lower() + label[1:]
+
+
+def portion(part: int, whole: int, owner: str) -> str:
+    """'2 of Japan's 6 agreements', 'all 3 of South Korea's agreements', 'Australia's only agreement'."""
+    if whole == 1 and part == 1:
+        return f"{owner}'s only agreement"
+    if part == whole:
+        return f"all {whole} of {owner}'s agreements"
+    return f"{part} of {owner}'s {whole} agreement{'s' if whole != 1 else ''}"
+
+
+ORDINALS = ["", "", "second ", "third ", "fourth ", "fifth "]
+
+
+def rank_text(counts, partner: str) -> str:
+    """Where a partner stands by number of agreements: 'the most', 'joint second fewest'..."""
+    mine = int(counts.loc[counts["partner"] == partner, "agreements"].iloc[0])
+    above = int((counts["agreements"] > mine).sum())
+    below = int((counts["agreements"] < mine).sum())
+    joint = "joint " if int((counts["agreements"] == mine).sum()) > 1 else ""
+    if above <= below:
+        return f"the {joint}{ORDINALS[above + 1]}most of the six partners"
+    return f"the {joint}{ORDINALS[below + 1]}fewest of the six partners"
