@@ -118,7 +118,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
                                        height=style.ROW_HEIGHT * max(len(order), 2))
     subtitle = "Filled marks: announcement. Open marks: later rounds, first meetings, entry into force."
     description = f"Timeline of {label}'s agreements. " + "; ".join(
-        f"{r['name']}: {r['event'].lower()} {r['when']}" for _, r in table.iterrows()) + "."
+        f"{r['name']}: {style.lower_first(r['event'])} {r['when']}" for _, r in table.iterrows()) + "."
     return finish(chart, ds, title, subtitle, description, note)
 
 

@@ -40,6 +40,22 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
         "corrected": int(ds.review[ds.review["agreement_id"].isin(own["id"])]["agreement_id"].nunique()),
         "children": int((own["parent_id"] != "").sum()),
     }
+    days = in_period[in_period["precision"] == "day"]["announced_date"].value_counts()
+    facts["same_day_count"] = style.number_word(int(days.max())) if len(days) else "no"
+    facts["same_day"] = style.date_text(days.idxmax(), "day") if len(days) else "none"
+    everyone = views.by_signatory(ds)
+    nsc = everyone[everyone["category"] == "national-security-council"]
+    facts["nsc_partners"] = style.number_word(int(nsc["partner"].nunique()))
+    facts["nsc_all"] = int(nsc["id"].nunique())
+    binding_all = int(ds.agreements["binding"].sum())
+    own_binding = int(own["binding"].sum())
+    if own_binding and binding_all == own_binding == 1:
+        facts["binding_phrase"] = "the only legally binding agreement in the dataset"
+    else:
+        facts["binding_phrase"] = (f"{style.plural(own_binding, 'legally binding agreement')} of "
+                                   f"{binding_all} in the dataset")
+    peers = counts[(counts["agreements"] == n) & (counts["partner"] != partner)]["partner_label"].tolist()
+    facts["peers"] = " and ".join(peers) if peers else "no other partner"
     for code in ds.vocabulary.domains:
         facts[f"domain_{code.replace('-', '_')}"] = int(
             domains.loc[domains["domain"] == code, "agreements"].iloc[0])
@@ -47,6 +63,7 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
 
 
 def glue_all(facts: dict[str, object]) -> None:
-    """Glue every fact under its own name, for {glue:text} in the chapter's prose."""
+    """Glue every fact under its own name, for {glue:text} in the prose; counts as house-style words."""
     for name, value in facts.items():
-        glue(name, Text(value), display=False)
+        shown = style.number_word(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        glue(name, Text(shown), display=False)

@@ -32,7 +32,7 @@ TITLE_SIZE = 15
 LABEL_SIZE = 11
 
 NUMBER_WORDS = [
-    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty",
 ]
@@ -46,7 +46,7 @@ def number_word(n: int) -> str:
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """'one agreement', 'six agreements'."""
     word = singular if n == 1 else (plural_form or f"{singular}s")
-    return f"{number_word(n)} {word}"
+    return f"{'no' if n == 0 else number_word(n)} {word}"
 
 
 def share(part: int, whole: int) -> str:

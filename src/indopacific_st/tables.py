@@ -31,9 +31,12 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
     return Table(rows, markdown_columns=("Sources",))
 
 
-def review_table(ds: Dataset, findings: tuple[str, ...] | None = None) -> Table:
+def review_table(ds: Dataset, findings: tuple[str, ...] | None = None,
+                 partner: str | None = None) -> Table:
     """The seed review: what the seed says, what the sources say, and the sources."""
     review = ds.review if findings is None else ds.review[ds.review["finding"].isin(findings)]
+    if partner:
+        review = review[review["agreement_id"].isin(views.for_partner(ds, partner)["id"])]
     names = ds.agreements.set_index("id")["name"]
     rows = pd.DataFrame({
         "Agreement": review["agreement_id"].map(names),

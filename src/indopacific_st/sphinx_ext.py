@@ -1,0 +1,90 @@
+"""Sphinx extension: what the book build needs beyond Jupyter Book's defaults.
+
+- Serve vega, vega-lite and vega-embed from the book itself, so charts draw with no network.
+- Make every notebook depend on the data files, the bibliography and this package, so that a
+  change to any of them re-executes the notebooks (Sphinx and jupyter-cache look only at the
+  notebooks' own text otherwise, and the book would show stale numbers).
+- Leave code out of the PDF: readers of the printed report never see code cells.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import vl_convert as vlc
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+import indopacific_st
+
+BUNDLE = "vega-bundle.js"
+STYLESHEET = "report.css"
+# Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones.
+CSS = """\
+.pasted-text { font-weight: inherit; }
+.report-chart { overflow-x: auto; max-width: 100%; }
+.report-chart .vega-embed { font-family: inherit; }
+"""
+PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
+
+
+def vega_lite_version() -> str:
+    """The Vega-Lite version Altair writes specs for, as vl-convert names it (e.g. '6.4')."""
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    if major_minor not in vlc.get_vegalite_versions():
+        raise RuntimeError(
+            f"vl-convert has no Vega-Lite {major_minor} bundle for Altair {alt.__version__}; "
+            "update vl-convert-python in the lock file."
+        )
+    return major_minor
+
+
+def dependencies(app: Sphinx) -> list[Path]:
+    root = Path(app.srcdir)
+    files = sorted((root / "data").glob("*"))
+    files += [root / "references.bib"]
+    files += sorted(PACKAGE_DIR.glob("*.py"))
+    return [f for f in files if f.is_file()]
+
+
+def note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    if str(app.env.doc2path(docname)).endswith(".ipynb"):
+        for path in dependencies(app):
+            app.env.note_dependency(str(path))
+
+
+def write_bundle(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / BUNDLE
+    # A classic script shares one global scope with Sphinx's own scripts (both declare `_`), so
+    # the bundle runs inside a function and publishes only window.vega, vegaLite and vegaEmbed.
+    # (A module script would isolate it too, but browsers refuse modules from file:// pages.)
+    content = "(function () {\n" + vlc.javascript_bundle(vl_version=vega_lite_version()) + "\n})();\n"
+    for path, text in ((target, content), (target.with_name(STYLESHEET), CSS)):
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+
+class RemoveCodeSource(SphinxPostTransform):
+    """Drop the source of code cells from non-HTML output; their results stay."""
+
+    default_priority = 100
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for node in list(self.document.findall(nodes.container)):
+            if node.get("nb_element") == "cell_code_source":
+                node.parent.remove(node)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_js_file(BUNDLE)
+    app.add_css_file(STYLESHEET)
+    app.connect("source-read", note_dependencies)
+    app.connect("build-finished", write_bundle)
+    app.add_post_transform(RemoveCodeSource)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
