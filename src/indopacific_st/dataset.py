@@ -24,6 +24,7 @@ from indopacific_st.validation import (
     date_problem,
     find_cycles,
     frictionless_problems,
+    header_problems,
     parse_date,
     quoted,
 )
@@ -82,18 +83,24 @@ def categories_of(schema: Schema, name: str) -> dict[str, str]:
     return {c["value"]: c["label"] for c in field["categories"]}
 
 
-def read_resource(descriptor: dict, data_dir: Path, name: str) -> tuple[list[dict], Resource, list[Problem]]:
-    """Typed rows of one resource, or the problems that stop it being read."""
+def read_resource(
+    descriptor: dict, data_dir: Path, name: str
+) -> tuple[list[dict] | None, Resource | None, list[Problem]]:
+    """Typed rows of one resource (None when it cannot be read at all) and the problems found."""
     entry = next(r for r in descriptor["resources"] if r["name"] == name)
     path = data_dir / entry["path"]
     label = f"{DATA_DIR}/{entry['path']}"
     problems = check_bytes(path, label)
     if problems:
-        return [], None, problems
-    resource = Resource(path=entry["path"], basepath=str(data_dir), schema=Schema.from_descriptor(entry["schema"]))
+        return None, None, problems
+    schema = Schema.from_descriptor(entry["schema"])
+    problems = header_problems(path, label, [field.name for field in schema.fields])
+    if problems:
+        return None, None, problems
+    resource = Resource(path=entry["path"], basepath=str(data_dir), schema=schema)
     problems, header_broken = frictionless_problems(resource, label)
     if header_broken:
-        return [], resource, problems
+        return None, resource, problems
     numbered = []
     with Resource(path=entry["path"], basepath=str(data_dir), schema=resource.schema) as typed:
         for row in typed.row_stream:
@@ -117,10 +124,16 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise DataError([Problem(f"{DATA_DIR}/{DESCRIPTOR}", None, None, "the file is missing.")]) from error
+        raise DataError(
+            [Problem(f"{DATA_DIR}/{DESCRIPTOR}", None, None, "the file is missing.")]
+        ) from error
     except json.JSONDecodeError as error:
         raise DataError(
-            [Problem(f"{DATA_DIR}/{DESCRIPTOR}", error.lineno, None, f"not valid JSON: {error.msg}.")]
+            [
+                Problem(
+                    f"{DATA_DIR}/{DESCRIPTOR}", error.lineno, None, f"not valid JSON: {error.msg}."
+                )
+            ]
         ) from error
 
     problems: list[Problem] = []
@@ -145,7 +158,9 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
     bib_keys, bib_problems = bibliography.keys(root / BIBLIOGRAPHY)
     problems += bib_problems
 
-    problems += cross_checks(tables, vocabulary, bib_keys, today, check_bib=not bib_problems)
+    if all(rows is not None for rows in tables.values()):
+        # Cross-file checks on a file that could not be read would only repeat its problem.
+        problems += cross_checks(tables, vocabulary, bib_keys, today, check_bib=not bib_problems)
     if problems:
         raise DataError(problems)
 
@@ -186,15 +201,23 @@ def cross_checks(
             problems.append(Problem(institutions_file, row["_row"], "country", message))
         if row["category"] not in vocabulary.categories:
             problems.append(
-                Problem(institutions_file, row["_row"], "category",
-                        category_problem("ministry category", row["category"], vocabulary.categories))
+                Problem(
+                    institutions_file,
+                    row["_row"],
+                    "category",
+                    category_problem("ministry category", row["category"], vocabulary.categories),
+                )
             )
         prefix = row["id"].split("-")[0].upper()
         if prefix != row["country"]:
             problems.append(
-                Problem(institutions_file, row["_row"], "id",
-                        f"{quoted(row['id'])} should start with the country code "
-                        f"'{row['country'].lower()}-' of its country column.")
+                Problem(
+                    institutions_file,
+                    row["_row"],
+                    "id",
+                    f"{quoted(row['id'])} should start with the country code "
+                    f"'{row['country'].lower()}-' of its country column.",
+                )
             )
 
     ids = {row["id"] for row in tables["agreements"] if row.get("id")}
@@ -209,7 +232,9 @@ def cross_checks(
         ):
             items = clean_list(row[column])
             if not items:
-                problems.append(Problem(agreements_file, line, column, f"list at least one {what}."))
+                problems.append(
+                    Problem(agreements_file, line, column, f"list at least one {what}.")
+                )
             for item in items:
                 if column == "partners":
                     message = country_problem(item, partner_names)
@@ -220,10 +245,18 @@ def cross_checks(
                 if message:
                     problems.append(Problem(agreements_file, line, column, message))
             if len(items) != len(set(items)):
-                problems.append(Problem(agreements_file, line, column, f"a {what} is listed twice."))
+                problems.append(
+                    Problem(agreements_file, line, column, f"a {what} is listed twice.")
+                )
         if row["type"] not in vocabulary.types:
-            problems.append(Problem(agreements_file, line, "type",
-                                    category_problem("type", row["type"], vocabulary.types)))
+            problems.append(
+                Problem(
+                    agreements_file,
+                    line,
+                    "type",
+                    category_problem("type", row["type"], vocabulary.types),
+                )
+            )
         if not str(row["name"]).strip():
             problems.append(Problem(agreements_file, line, "name", "the name is blank."))
 
@@ -235,7 +268,9 @@ def cross_checks(
             if announced < PERIOD_START and not (row.get("scope_exception") or "").strip():
                 problems.append(
                     Problem(
-                        agreements_file, line, "announced",
+                        agreements_file,
+                        line,
+                        "announced",
                         f"{quoted(row['announced'])} is before 1 January 2021, outside the report's "
                         "period (criterion #4). Correct the date, or explain in 'scope_exception' why "
                         "the agreement is kept.",
@@ -244,32 +279,49 @@ def cross_checks(
 
         signatories = clean_list(row["signatories"])
         if not signatories:
-            problems.append(Problem(agreements_file, line, "signatories", "list at least one institution."))
+            problems.append(
+                Problem(agreements_file, line, "signatories", "list at least one institution.")
+            )
         for item in signatories:
             if item not in institutions:
                 problems.append(
-                    Problem(agreements_file, line, "signatories",
-                            f"{quoted(item)} is not an id in {institutions_file}; add the institution "
-                            "there first, or use one of its ids.")
+                    Problem(
+                        agreements_file,
+                        line,
+                        "signatories",
+                        f"{quoted(item)} is not an id in {institutions_file}; add the institution "
+                        "there first, or use one of its ids.",
+                    )
                 )
         partners = set(clean_list(row["partners"]))
         sides = {institutions[i]["country"] for i in signatories if i in institutions}
         if signatories and all(i in institutions for i in signatories) and not sides & partners:
             problems.append(
-                Problem(agreements_file, line, "signatories",
-                        "no signatory belongs to a partner listed in 'partners'.")
+                Problem(
+                    agreements_file,
+                    line,
+                    "signatories",
+                    "no signatory belongs to a partner listed in 'partners'.",
+                )
             )
 
         parent_id = (row.get("parent_id") or "").strip()
         if parent_id:
             if parent_id == row["id"]:
-                problems.append(Problem(agreements_file, line, "parent_id",
-                                        "an agreement cannot be its own parent."))
+                problems.append(
+                    Problem(
+                        agreements_file, line, "parent_id", "an agreement cannot be its own parent."
+                    )
+                )
             elif parent_id not in ids:
                 problems.append(
-                    Problem(agreements_file, line, "parent_id",
-                            f"{quoted(parent_id)} is not an id in {agreements_file}; leave it empty "
-                            "when the parent is not in the dataset.")
+                    Problem(
+                        agreements_file,
+                        line,
+                        "parent_id",
+                        f"{quoted(parent_id)} is not an id in {agreements_file}; leave it empty "
+                        "when the parent is not in the dataset.",
+                    )
                 )
             else:
                 parents[row["id"]] = parent_id
@@ -280,8 +332,12 @@ def cross_checks(
         lines = {r["id"]: r["_row"] for r in tables["agreements"]}
         loop = " -> ".join([*cycle, cycle[0]])
         problems.append(
-            Problem(agreements_file, lines[cycle[0]], "parent_id",
-                    f"the parent links go round in a circle ({loop}); an agreement cannot descend from itself.")
+            Problem(
+                agreements_file,
+                lines[cycle[0]],
+                "parent_id",
+                f"the parent links go round in a circle ({loop}); an agreement cannot descend from itself.",
+            )
         )
 
     for name, label in (("events", "events.csv"), ("seed-review", "seed_review.csv")):
@@ -290,27 +346,48 @@ def cross_checks(
                 continue
             file = f"{DATA_DIR}/{label}"
             if row["agreement_id"] not in ids:
-                problems.append(Problem(file, row["_row"], "agreement_id",
-                                        f"{quoted(row['agreement_id'])} is not an id in {agreements_file}."))
+                problems.append(
+                    Problem(
+                        file,
+                        row["_row"],
+                        "agreement_id",
+                        f"{quoted(row['agreement_id'])} is not an id in {agreements_file}.",
+                    )
+                )
             if name == "events":
                 message = date_problem(row["date"], today)
                 if message:
                     problems.append(Problem(file, row["_row"], "date", message))
             else:
-                for column, allowed in (("field", vocabulary.review_fields), ("finding", vocabulary.findings)):
+                for column, allowed in (
+                    ("field", vocabulary.review_fields),
+                    ("finding", vocabulary.findings),
+                ):
                     if row[column] not in allowed:
-                        problems.append(Problem(file, row["_row"], column,
-                                                category_problem(column, row[column], allowed)))
+                        problems.append(
+                            Problem(
+                                file,
+                                row["_row"],
+                                column,
+                                category_problem(column, row[column], allowed),
+                            )
+                        )
             problems += source_problems(file, row["_row"], row.get("sources"), bib_keys, check_bib)
     return problems
 
 
-def source_problems(file: str, line: int, sources, bib_keys: set[str], check_bib: bool) -> list[Problem]:
+def source_problems(
+    file: str, line: int, sources, bib_keys: set[str], check_bib: bool
+) -> list[Problem]:
     if not check_bib:
         return []
     return [
-        Problem(file, line, "sources",
-                f"{quoted(key)} has no entry in {BIBLIOGRAPHY}; add the entry there first.")
+        Problem(
+            file,
+            line,
+            "sources",
+            f"{quoted(key)} has no entry in {BIBLIOGRAPHY}; add the entry there first.",
+        )
         for key in clean_list(sources)
         if key not in bib_keys
     ]
@@ -320,7 +397,10 @@ def frame(rows: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(rows).drop(columns=["_row", "_valid"], errors="ignore")
     for column in table.columns:
         if table[column].map(lambda v: isinstance(v, list) or v is None).all() and column in {
-            "partners", "signatories", "domains", "sources"
+            "partners",
+            "signatories",
+            "domains",
+            "sources",
         }:
             table[column] = table[column].map(clean_list)
     return table
@@ -349,7 +429,9 @@ def agreements_frame(rows: list[dict], vocabulary: Vocabulary) -> pd.DataFrame:
 def events_frame(rows: list[dict]) -> pd.DataFrame:
     table = frame(rows)
     if table.empty:
-        return pd.DataFrame(columns=["agreement_id", "date", "event", "sources", "event_date", "precision"])
+        return pd.DataFrame(
+            columns=["agreement_id", "date", "event", "sources", "event_date", "precision"]
+        )
     table["sources"] = table["sources"].map(clean_list)
     parsed = table["date"].map(parse_date)
     table["event_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))

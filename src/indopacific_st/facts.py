@@ -24,20 +24,31 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
         "total": ds.agreements["id"].nunique(),
         "share": style.share(n, ds.agreements["id"].nunique()),
         "rank_text": style.rank_text(counts, partner),
-        "first": style.date_text(in_period["announced_date"].min(), "month") if len(in_period) else "none",
-        "last": style.date_text(in_period["announced_date"].max(), "month") if len(in_period) else "none",
+        "first": style.date_text(in_period["announced_date"].min(), "month")
+        if len(in_period)
+        else "none",
+        "last": style.date_text(in_period["announced_date"].max(), "month")
+        if len(in_period)
+        else "none",
         "domains_covered": int((domains["agreements"] > 0).sum()),
         "domains_missing": int((domains["agreements"] == 0).sum()),
         "domains_total": len(domains),
         "binding": int(own["binding"].sum()),
-        "leader_level": int(own["id"].isin(
-            partner_side[partner_side["category"] == "head-of-government"]["id"]).sum()),
-        "nsc_led": int(own["id"].isin(
-            signers[signers["category"] == "national-security-council"]["id"]).sum()),
-        "commerce_led": int(own["id"].isin(
-            signers[signers["category"] == "commerce-trade-industry"]["id"]).sum()),
+        "leader_level": int(
+            own["id"]
+            .isin(partner_side[partner_side["category"] == "head-of-government"]["id"])
+            .sum()
+        ),
+        "nsc_led": int(
+            own["id"].isin(signers[signers["category"] == "national-security-council"]["id"]).sum()
+        ),
+        "commerce_led": int(
+            own["id"].isin(signers[signers["category"] == "commerce-trade-industry"]["id"]).sum()
+        ),
         "unsourced": int((~own["sourced"]).sum()),
-        "corrected": int(ds.review[ds.review["agreement_id"].isin(own["id"])]["agreement_id"].nunique()),
+        "corrected": int(
+            ds.review[ds.review["agreement_id"].isin(own["id"])]["agreement_id"].nunique()
+        ),
         "children": int((own["parent_id"] != "").sum()),
     }
     days = in_period[in_period["precision"] == "day"]["announced_date"].value_counts()
@@ -52,18 +63,27 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
     if own_binding and binding_all == own_binding == 1:
         facts["binding_phrase"] = "the only legally binding agreement in the dataset"
     else:
-        facts["binding_phrase"] = (f"{style.plural(own_binding, 'legally binding agreement')} of "
-                                   f"{binding_all} in the dataset")
-    peers = counts[(counts["agreements"] == n) & (counts["partner"] != partner)]["partner_label"].tolist()
+        facts["binding_phrase"] = (
+            f"{style.plural(own_binding, 'legally binding agreement')} of "
+            f"{binding_all} in the dataset"
+        )
+    peers = counts[(counts["agreements"] == n) & (counts["partner"] != partner)][
+        "partner_label"
+    ].tolist()
     facts["peers"] = " and ".join(peers) if peers else "no other partner"
     for code in ds.vocabulary.domains:
         facts[f"domain_{code.replace('-', '_')}"] = int(
-            domains.loc[domains["domain"] == code, "agreements"].iloc[0])
+            domains.loc[domains["domain"] == code, "agreements"].iloc[0]
+        )
     return facts
 
 
 def glue_all(facts: dict[str, object]) -> None:
     """Glue every fact under its own name, for {glue:text} in the prose; counts as house-style words."""
     for name, value in facts.items():
-        shown = style.number_word(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        shown = (
+            style.number_word(value)
+            if isinstance(value, int) and not isinstance(value, bool)
+            else value
+        )
         glue(name, Text(shown), display=False)

@@ -62,7 +62,9 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     # A classic script shares one global scope with Sphinx's own scripts (both declare `_`), so
     # the bundle runs inside a function and publishes only window.vega, vegaLite and vegaEmbed.
     # (A module script would isolate it too, but browsers refuse modules from file:// pages.)
-    content = "(function () {\n" + vlc.javascript_bundle(vl_version=vega_lite_version()) + "\n})();\n"
+    content = (
+        "(function () {\n" + vlc.javascript_bundle(vl_version=vega_lite_version()) + "\n})();\n"
+    )
     for path, text in ((target, content), (target.with_name(STYLESHEET), CSS)):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

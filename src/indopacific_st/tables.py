@@ -17,35 +17,49 @@ def signatory_names(ds: Dataset, ids: list[str]) -> str:
 def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
     """One line per agreement: name, date, type, who signed, domains and cited sources."""
     table = views.for_partner(ds, partner) if partner else ds.agreements
-    rows = pd.DataFrame({
-        "Agreement": table["name"],
-        "Announced": table.apply(lambda r: style.date_text(r["announced_date"], r["precision"]), axis=1),
-        "Type": table["type_label"],
-        "Signed or led by": table["signatories"].map(lambda ids: signatory_names(ds, ids)),
-        "Domains": table["domains"].map(lambda codes: ", ".join(ds.vocabulary.domains[c] for c in codes)),
-        "Sources": table["sources"].map(citations),
-    })
+    rows = pd.DataFrame(
+        {
+            "Agreement": table["name"],
+            "Announced": table.apply(
+                lambda r: style.date_text(r["announced_date"], r["precision"]), axis=1
+            ),
+            "Type": table["type_label"],
+            "Signed or led by": table["signatories"].map(lambda ids: signatory_names(ds, ids)),
+            "Domains": table["domains"].map(
+                lambda codes: ", ".join(ds.vocabulary.domains[c] for c in codes)
+            ),
+            "Sources": table["sources"].map(citations),
+        }
+    )
     if partner is None:
-        rows.insert(1, "Partners", table["partners"].map(
-            lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)))
+        rows.insert(
+            1,
+            "Partners",
+            table["partners"].map(
+                lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
+            ),
+        )
     return Table(rows, markdown_columns=("Sources",))
 
 
-def review_table(ds: Dataset, findings: tuple[str, ...] | None = None,
-                 partner: str | None = None) -> Table:
+def review_table(
+    ds: Dataset, findings: tuple[str, ...] | None = None, partner: str | None = None
+) -> Table:
     """The seed review: what the seed says, what the sources say, and the sources."""
     review = ds.review if findings is None else ds.review[ds.review["finding"].isin(findings)]
     if partner:
         review = review[review["agreement_id"].isin(views.for_partner(ds, partner)["id"])]
     names = ds.agreements.set_index("id")["name"]
-    rows = pd.DataFrame({
-        "Agreement": review["agreement_id"].map(names),
-        "Field": review["field"].map(ds.vocabulary.review_fields),
-        "Finding": review["finding"].map(ds.vocabulary.findings),
-        "The seed table says": review["seed_says"],
-        "The sources say": review["sources_say"],
-        "Sources": review["sources"].map(citations),
-    })
+    rows = pd.DataFrame(
+        {
+            "Agreement": review["agreement_id"].map(names),
+            "Field": review["field"].map(ds.vocabulary.review_fields),
+            "Finding": review["finding"].map(ds.vocabulary.findings),
+            "The seed table says": review["seed_says"],
+            "The sources say": review["sources_say"],
+            "Sources": review["sources"].map(citations),
+        }
+    )
     return Table(rows.reset_index(drop=True), markdown_columns=("Sources",))
 
 
@@ -54,18 +68,35 @@ def criteria_table(ds: Dataset) -> Table:
     a = ds.agreements
     checks = []
     for _, r in a[a["type_outside_criterion_1"]].iterrows():
-        checks.append((r["name"], "Type (criterion #1)",
-                       f"Published as '{r['type_published']}', a type criterion #1 does not name; "
-                       f"coded as {r['type_label'].lower()}."))
+        checks.append(
+            (
+                r["name"],
+                "Type (criterion #1)",
+                f"Published as '{r['type_published']}', a type criterion #1 does not name; "
+                f"coded as {r['type_label'].lower()}.",
+            )
+        )
     for _, r in a[~a["in_period"]].iterrows():
-        checks.append((r["name"], "Date (criterion #4)",
-                       f"Dates from {style.date_text(r['announced_date'], r['precision'])}, before 2021."))
+        checks.append(
+            (
+                r["name"],
+                "Date (criterion #4)",
+                f"Dates from {style.date_text(r['announced_date'], r['precision'])}, before 2021.",
+            )
+        )
     for _, r in a[a["partners"].map(len) > 1].iterrows():
         partners = ", ".join(ds.vocabulary.partners[c] for c in r["partners"])
-        checks.append((r["name"], "Partners (criterion #3)",
-                       f"Involves {partners}: one seed row, counted for each partner here."))
+        checks.append(
+            (
+                r["name"],
+                "Partners (criterion #3)",
+                f"Involves {partners}: one seed row, counted for each partner here.",
+            )
+        )
     for _, r in a[~a["sourced"]].iterrows():
-        checks.append((r["name"], "Sources", "No public record was found; the row rests on the seed alone."))
+        checks.append(
+            (r["name"], "Sources", "No public record was found; the row rests on the seed alone.")
+        )
     rows = pd.DataFrame(checks, columns=["Agreement", "Check", "What the data shows"])
     return Table(rows)
 
@@ -81,7 +112,17 @@ def dictionary_table(ds: Dataset, resource: str) -> Table:
         allowed = ", ".join(c["value"] for c in field.get("categories", []))
         required = "yes" if field.get("constraints", {}).get("required") else "no"
         kind = field["type"] if field["type"] != "list" else "list (separated by ';')"
-        rows.append((field["name"], field.get("title", ""), kind, required,
-                     field.get("description", ""), allowed))
-    frame = pd.DataFrame(rows, columns=["Column", "Title", "Type", "Required", "Meaning", "Allowed codes"])
+        rows.append(
+            (
+                field["name"],
+                field.get("title", ""),
+                kind,
+                required,
+                field.get("description", ""),
+                allowed,
+            )
+        )
+    frame = pd.DataFrame(
+        rows, columns=["Column", "Title", "Type", "Required", "Meaning", "Allowed codes"]
+    )
     return Table(frame)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -107,6 +108,36 @@ def check_bytes(path: Path, label: str) -> list[Problem]:
     return []
 
 
+def header_problems(path: Path, label: str, expected: list[str]) -> list[Problem]:
+    """Compare the header row with the schema's columns and say exactly what differs."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        found = next(csv.reader(handle), [])
+    if found == expected:
+        return []
+    problems = []
+    missing = [c for c in expected if c not in found]
+    unexpected = [c for c in found if c not in expected]
+    for column in missing:
+        problems.append(Problem(label, 1, column, "this column is missing from the header."))
+    for column in unexpected:
+        hint = (
+            f" (renamed from '{missing[0]}'?)" if len(missing) == 1 and len(unexpected) == 1 else ""
+        )
+        problems.append(
+            Problem(label, 1, column or "(blank)", f"this column is not expected{hint}.")
+        )
+    if not problems:
+        problems.append(Problem(label, 1, None, "the columns are in the wrong order."))
+    order = ", ".join(expected)
+    problems[-1] = Problem(
+        problems[-1].file,
+        1,
+        problems[-1].column,
+        f"{problems[-1].message} The columns must be, in this order: {order}.",
+    )
+    return problems
+
+
 def frictionless_problems(resource: Resource, label: str) -> tuple[list[Problem], bool]:
     """Structure, types and required cells, checked against the Table Schema.
 
@@ -122,8 +153,14 @@ def frictionless_problems(resource: Resource, label: str) -> tuple[list[Problem]
             row = getattr(error, "row_number", None)
             column = getattr(error, "field_name", None)
             cell = getattr(error, "cell", None)
-            if kind in {"incorrect-label", "missing-label", "extra-label", "duplicate-label",
-                        "blank-label", "blank-header"}:
+            if kind in {
+                "incorrect-label",
+                "missing-label",
+                "extra-label",
+                "duplicate-label",
+                "blank-label",
+                "blank-header",
+            }:
                 header_broken = True
                 found = getattr(error, "label", None)
                 problems.append(
@@ -170,19 +207,19 @@ def frictionless_problems(resource: Resource, label: str) -> tuple[list[Problem]
                     p.row == row and p.message.startswith("the value") for p in problems
                 ):
                     continue
+                first = re.search(r"position (\d+)", error.note or "")
+                where = f"row {first.group(1)} has it too" if first else error.note
                 problems.append(
                     Problem(
                         label,
                         row,
                         column or expected[0],
-                        f"the value {quoted(cell)} is used twice ({error.note}); "
+                        f"the value {quoted(cell)} is used twice ({where}); "
                         "each identifier must be unique.",
                     )
                 )
             elif kind == "blank-row":
-                problems.append(
-                    Problem(label, row, None, "the row is blank; delete it.")
-                )
+                problems.append(Problem(label, row, None, "the row is blank; delete it."))
             else:
                 problems.append(Problem(label, row, column, f"{error.title}: {error.note}"))
     return problems, header_broken

@@ -97,12 +97,26 @@ def timeline(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     if partner:
         check_partner(ds, partner)
         base = base[base["partner"] == partner]
-    announced = base.assign(
-        date=base["announced_date"], event="Announced", kind="announcement"
-    )[["id", "name", "label", "partner", "partner_label", "type_label", "date", "precision", "event", "kind",
-       "in_period"]]
-    events = ds.events.merge(base[["id", "name", "label", "partner", "partner_label", "type_label", "in_period"]],
-                             left_on="agreement_id", right_on="id")
+    announced = base.assign(date=base["announced_date"], event="Announced", kind="announcement")[
+        [
+            "id",
+            "name",
+            "label",
+            "partner",
+            "partner_label",
+            "type_label",
+            "date",
+            "precision",
+            "event",
+            "kind",
+            "in_period",
+        ]
+    ]
+    events = ds.events.merge(
+        base[["id", "name", "label", "partner", "partner_label", "type_label", "in_period"]],
+        left_on="agreement_id",
+        right_on="id",
+    )
     events = events.assign(date=events["event_date"], kind="later event")[announced.columns]
     table = pd.concat([announced, events], ignore_index=True)
     return table.sort_values(["date", "id"]).reset_index(drop=True)

@@ -1,0 +1,80 @@
+# One command each: `make book` (HTML), `make pdf`, `make test`. Each sets up what it needs first:
+# the virtual environment from requirements.lock and any missing Debian packages.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JB := $(BIN)/jupyter-book build . -W -n --keep-going
+
+# Debian packages: fonts for the charts' PDF renderings; TeX and CJK fonts for the PDF (source
+# titles in Japanese and Korean); Chromium for the browser tests.
+DEB_BOOK := fonts-dejavu-core
+DEB_PDF := $(DEB_BOOK) texlive-xetex latexmk texlive-fonts-recommended texlive-latex-extra \
+	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils
+DEB_TEST := $(DEB_PDF) chromium
+
+.PHONY: book pdf test check lint clean debian-book debian-pdf debian-test
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Installs only the packages that are missing, so a ready machine does nothing here.
+define apt_install
+	missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo_cmd=""; [ "$$(id -u)" = 0 ] || sudo_cmd=sudo; \
+	  $$sudo_cmd apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+debian-book:
+	@$(call apt_install,$(DEB_BOOK))
+debian-pdf:
+	@$(call apt_install,$(DEB_PDF))
+debian-test:
+	@$(call apt_install,$(DEB_TEST))
+
+# Replace a published folder only once its new version is complete: a failed build leaves the
+# last good one in place.
+define publish
+	rm -rf $(2).new $(2).old
+	cp -a $(1) $(2).new
+	if [ -e $(2) ]; then mv $(2) $(2).old; fi
+	mv $(2).new $(2)
+	rm -rf $(2).old
+endef
+
+check: $(STAMP)
+	$(BIN)/python -m indopacific_st check
+
+book: $(STAMP) debian-book check
+	$(JB) --path-output _build/work-html
+	$(call publish,_build/work-html/_build/html,_build/html)
+	@echo "Book: _build/html/index.html"
+
+pdf: $(STAMP) debian-pdf check
+	$(JB) --builder pdflatex --path-output _build/work-pdf
+	mkdir -p _build/pdf.new.d
+	cp _build/work-pdf/_build/latex/report.pdf _build/pdf.new.d/report.pdf
+	$(call publish,_build/pdf.new.d,_build/pdf)
+	@echo "PDF: _build/pdf/report.pdf"
+
+test: $(STAMP) debian-test book pdf
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+clean:
+	rm -rf _build

@@ -1,0 +1,56 @@
+"""Shared fixtures: the project, a scratch copy of its data, and the built outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+import indopacific_st as ip
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+PDF = ROOT / "_build" / "pdf" / "report.pdf"
+SOURCE_FILES = sorted((ROOT / "data").glob("*")) + [ROOT / "references.bib"]
+
+
+def digest(paths) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def source_data_untouched():
+    """Nothing in the build or the tests may write to data/ or references.bib."""
+    before = digest(SOURCE_FILES)
+    yield
+    after = digest(sorted((ROOT / "data").glob("*")) + [ROOT / "references.bib"])
+    assert after == before, "a test or build step changed the maintainers' source files"
+
+
+@pytest.fixture(scope="session")
+def ds() -> ip.Dataset:
+    return ip.load(ROOT)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch copy of the data and bibliography that a test may break."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> Path:
+    if not (HTML / "index.html").exists():
+        pytest.fail("No built book in _build/html: run `make book` (make test does it first).")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def pdf_path() -> Path:
+    if not PDF.exists():
+        pytest.fail("No PDF in _build/pdf: run `make pdf` (make test does it first).")
+    return PDF
