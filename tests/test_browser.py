@@ -1,0 +1,113 @@
+"""Headless Chromium: pages draw every chart with all non-local requests blocked."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(html_dir: Path):
+    handler = functools.partial(QuietHandler, directory=str(html_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs the Debian package 'chromium'.")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def open_offline(browser, url: str):
+    """Open a page with every request that leaves this machine blocked; return page and attempts."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    attempts: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("http://127.0.0.1", "file://", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            attempts.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    return page, attempts, errors
+
+
+def drawn_charts(page) -> tuple[int, int]:
+    """How many chart containers there are, and how many hold an SVG with drawn marks."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.report-chart')].every("
+        "c => c.querySelector('svg .mark-symbol, svg .mark-rect, svg .mark-rule, svg .mark-text'))",
+        timeout=15_000,
+    )
+    total = page.locator(".report-chart").count()
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('.report-chart')].filter("
+        "c => c.querySelectorAll('svg path, svg line, svg text').length > 5).length"
+    )
+    return total, drawn
+
+
+@pytest.mark.parametrize("chapter", ["japan"])
+def test_chapter_draws_every_chart_offline(server, browser, chapter):
+    page, attempts, errors = open_offline(browser, f"{server}/chapters/{chapter}.html")
+    total, drawn = drawn_charts(page)
+    assert total >= 3 and drawn == total
+    assert attempts == [], f"the page tried to reach the network: {attempts}"
+    assert not [e for e in errors if "vega" in e.lower() or "chart" in e.lower()], errors
+    page.close()
+
+
+def test_charts_draw_from_local_files(browser, html_dir):
+    page, attempts, errors = open_offline(browser, (html_dir / "chapters" / "japan.html").as_uri())
+    total, drawn = drawn_charts(page)
+    assert drawn == total >= 3
+    assert attempts == []
+    page.close()
+
+
+def test_tooltip_shows_the_agreement(server, browser):
+    page, _, _ = open_offline(browser, f"{server}/chapters/japan.html")
+    drawn_charts(page)
+    chart = page.locator(".report-chart").first
+    chart.scroll_into_view_if_needed()
+    mark = chart.locator("svg .mark-symbol path").first
+    mark.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert "Agreement" in tooltip.inner_text()
+    page.close()

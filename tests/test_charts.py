@@ -1,0 +1,134 @@
+"""Chart specs: titles that state the finding, descriptions, source notes, tooltips, one colour per partner."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from indopacific_st import charts, style, views
+from indopacific_st.display import Figure, Table, escape_markdown
+
+PARTNERS = ["JP", "KR", "TW", "AU", "SG", "IN"]
+PARTNER_CHARTS = [
+    charts.timeline_chart,
+    charts.domain_chart,
+    charts.ministry_chart,
+    charts.partner_share_chart,
+]
+
+
+def layers(spec: dict):
+    """Every unit spec inside a (possibly concatenated or layered) Vega-Lite spec."""
+    for key in ("vconcat", "hconcat", "layer"):
+        for part in spec.get(key, []):
+            yield from layers(part)
+    if "mark" in spec:
+        yield spec
+
+
+def footer_text(spec: dict) -> str:
+    footer = spec["vconcat"][-1]
+    return " ".join(next(iter(spec["datasets"][footer["data"]["name"]]))["note"].split())
+
+
+@pytest.mark.parametrize("partner", PARTNERS)
+@pytest.mark.parametrize("make", PARTNER_CHARTS, ids=lambda f: f.__name__)
+def test_partner_chart_is_complete(ds, partner, make):
+    figure = make(ds, partner)
+    spec = figure.spec
+    label = ds.vocabulary.partners[partner]
+    assert label in spec["title"]["text"], "the title names the partner"
+    assert spec["title"]["subtitle"]
+    assert spec["description"] == figure.description and len(figure.description) > 40
+    assert ds.citation in footer_text(spec)
+    assert any("tooltip" in layer.get("encoding", {}) for layer in layers(spec))
+    assert style.PARTNER_COLOURS[partner] in json.dumps(spec)
+
+
+def test_partner_colours_are_the_same_everywhere(ds):
+    overview = json.dumps(charts.timeline_chart(ds).spec)
+    for code, colour in style.PARTNER_COLOURS.items():
+        assert colour in overview
+        assert colour in json.dumps(charts.domain_chart(ds, code).spec)
+
+
+def test_domain_chart_counts_follow_the_data(ds):
+    spec = charts.domain_chart(ds, "IN").spec
+    data = next(v for v in spec["datasets"].values() if v and "domain" in v[0])
+    shown = {row["domain"]: row["agreements"] for row in data}
+    india = views.for_partner(ds, "IN")
+    for code in ds.vocabulary.domains:
+        assert shown[code] == int(india["domains"].map(lambda d, c=code: c in d).sum())
+    assert len(shown) == len(ds.vocabulary.domains), "zero domains are shown too"
+
+
+def test_titles_state_findings_computed_from_the_data(ds):
+    count = len(views.for_partner(ds, "JP"))
+    assert (
+        charts.timeline_chart(ds, "JP")
+        .spec["title"]["text"]
+        .startswith(f"Japan: {count} agreements")
+    )
+    top = views.domain_counts(ds, "JP").sort_values("agreements").iloc[-1]
+    assert charts.domain_chart(ds, "JP").spec["title"]["text"].startswith(top["domain_label"])
+
+
+def test_timeline_leaves_out_pre_2021_agreements_and_says_so(ds):
+    spec = charts.timeline_chart(ds, "IN").spec
+    assert "Announced before 2021 and not plotted" in footer_text(spec)
+    assert "ICT" in footer_text(spec)
+
+
+@pytest.mark.parametrize("dimension", ["domain", "type", "category"])
+def test_overview_matrices(ds, dimension):
+    spec = charts.partner_matrix(ds, dimension).spec
+    assert spec["title"]["text"] and ds.citation in footer_text(spec)
+
+
+def test_lineage_chart_draws_every_link(ds):
+    figure = charts.lineage_chart(ds)
+    links = views.lineage(ds)
+    assert str(len(links)) in figure.spec["title"]["text"] or "Four" in figure.spec["title"]["text"]
+    for _, link in links.iterrows():
+        assert f"{link['child_name']} grew out of {link['parent_name']}" in figure.description
+
+
+def test_same_data_gives_the_same_chart(ds):
+    first, second = charts.timeline_chart(ds, "SG"), charts.timeline_chart(ds, "SG")
+    assert first.spec == second.spec
+    assert first.html() == second.html()
+
+
+def test_chart_html_cannot_be_broken_out_of():
+    hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    chart = (
+        alt.Chart(pd.DataFrame({"name": [hostile], "n": [1]}))
+        .mark_bar()
+        .encode(x="n:Q", y="name:N")
+    )
+    page = Figure(chart, description=hostile).html()
+    assert "</script><script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "\\u003c/script\\u003e" in page
+
+
+def test_chart_bundle_has_html_and_vector_pdf(ds):
+    bundle = charts.domain_chart(ds, "JP")._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "application/pdf", "text/plain"}
+    import base64
+
+    assert base64.b64decode(bundle["application/pdf"]).startswith(b"%PDF")
+
+
+def test_markdown_escaping_keeps_text_literal():
+    text = "<script>x</script> {{a}} $1 50% & _b_ #c \\d `e` [f](g) {cite}`h`"
+    escaped = escape_markdown(text)
+    for raw in ("<script>", "{{", "_b_", "[f](g)", "{cite}`h`"):
+        assert raw not in escaped
+    for literal in ("\\$1", "50\\%", "\\&", "\\#c", "\\\\d"):
+        assert literal in escaped
+    table = Table(pd.DataFrame({"Name": [text]})).markdown()
+    assert table.count("\n") == 2, "one header, one rule, one row"
