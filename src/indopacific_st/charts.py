@@ -13,6 +13,7 @@ from indopacific_st.display import Figure
 
 FOOTNOTE_SIZE = 10
 FOOTNOTE_CHARS = 100
+TITLE_CHARS = 75
 
 
 def partner_scale(ds: Dataset, field: str = "partner_label") -> dict:
@@ -54,7 +55,12 @@ def finish(
     )
     combined = (
         alt.vconcat(chart, footer, spacing=6)
-        .properties(title=alt.TitleParams(title, subtitle=subtitle), description=description)
+        .properties(
+            title=alt.TitleParams(
+                textwrap.wrap(title, TITLE_CHARS), subtitle=textwrap.wrap(subtitle, FOOTNOTE_CHARS)
+            ),
+            description=description,
+        )
         .configure(**style.vega_config())
     )
     return Figure(combined, description)
@@ -199,7 +205,7 @@ def domain_chart(ds: Dataset, partner: str) -> Figure:
     total = len(views.for_partner(ds, partner))
     top = counts[counts["agreements"] == counts["agreements"].max()]
     missing = int((counts["agreements"] == 0).sum())
-    names = join_words([style.lower_first(w) for w in top["domain_label"]])
+    names = style.join_words([style.lower_first(w) for w in top["domain_label"]])
     k = int(top["agreements"].iloc[0])
     if total == 1:
         title = f"{label}'s only agreement covers {names}"
@@ -243,15 +249,6 @@ def domain_counts_sorted(ds: Dataset, partner: str | None = None) -> pd.DataFram
     return counts.sort_values(["agreements", "order"], ascending=[False, True]).reset_index(
         drop=True
     )
-
-
-def join_words(words: list[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b, and c' (the serial comma keeps labels that contain 'and' apart)."""
-    if len(words) <= 1:
-        return "".join(words)
-    if len(words) == 2:
-        return f"{words[0]} {last} {words[1]}"
-    return ", ".join(words[:-1]) + f", {last} " + words[-1]
 
 
 # --- Ministries -----------------------------------------------------------------------------
@@ -388,13 +385,13 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
     widest = reach[reach == reach.max()].index.tolist() if len(reach) else []
     if dimension == "domain":
         absent = [labels[c] for c in labels if reach.get(labels[c], 0) == 0]
-        names = join_words([style.lower_first(w) for w in widest])
+        names = style.join_words([style.lower_first(w) for w in widest])
         title = (
             f"{names[0].upper()}{names[1:]} {'reaches' if len(widest) == 1 else 'reach'} "
             f"{int(reach.max())} of the 6 partners"
         )
         gap = (
-            f"No agreement covers {join_words([style.lower_first(a) for a in absent], 'or')}. "
+            f"No agreement covers {style.join_words([style.lower_first(a) for a in absent], 'or')}. "
             if absent
             else ""
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from myst_nb import glue
 
 from indopacific_st import style, views
@@ -62,10 +63,14 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
     own_binding = int(own["binding"].sum())
     if own_binding and binding_all == own_binding == 1:
         facts["binding_phrase"] = "the only legally binding agreement in the dataset"
+    elif own_binding == 0:
+        facts["binding_phrase"] = (
+            f"no legally binding agreement (the dataset holds {style.number_word(binding_all)})"
+        )
     else:
         facts["binding_phrase"] = (
-            f"{style.plural(own_binding, 'legally binding agreement')} of "
-            f"{binding_all} in the dataset"
+            f"{style.plural(own_binding, 'legally binding agreement')} of the "
+            f"dataset's {binding_all}"
         )
     peers = counts[(counts["agreements"] == n) & (counts["partner"] != partner)][
         "partner_label"
@@ -87,3 +92,91 @@ def glue_all(facts: dict[str, object]) -> None:
             else value
         )
         glue(name, Text(shown), display=False)
+
+
+def top_two_text(top_two) -> str:
+    """'Japan and India, with six agreements each' or 'Japan (six) and India (five)'."""
+    (first, second) = top_two.itertuples()
+    if first.agreements == second.agreements:
+        return (
+            f"{first.partner_label} and {second.partner_label}, with "
+            f"{style.plural(int(first.agreements), 'agreement')} each"
+        )
+    return (
+        f"{first.partner_label} ({style.number_word(int(first.agreements))}) and "
+        f"{second.partner_label} ({style.number_word(int(second.agreements))})"
+    )
+
+
+def overview_facts(ds: Dataset) -> dict[str, object]:
+    """What the front page and the overview say in numbers."""
+    a = ds.agreements
+    in_period = a[a["in_period"]]
+    years = in_period["year"].value_counts().sort_index()
+    counts = views.partner_counts(ds).sort_values("agreements", ascending=False)
+    top_two = counts.head(2)
+    signers = views.by_signatory(ds)
+    category_ids = signers.groupby("category")["id"].nunique()
+    domains = views.domain_counts(ds).sort_values("agreements", ascending=False)
+    top_domain = domains.iloc[0]
+    reach = views.by_domain(ds).groupby("domain")["partner"].nunique()
+    absent = domains[domains["agreements"] == 0]["domain_label"].map(style.lower_first).tolist()
+    review = ds.review
+    multi = a[a["partners"].map(len) > 1]
+    return {
+        "total": len(a),
+        "partners": len(ds.vocabulary.partners),
+        "in_period": len(in_period),
+        "first": style.date_text(in_period["announced_date"].min(), "month"),
+        "last": style.date_text(in_period["announced_date"].max(), "month"),
+        "busiest_year": str(years.idxmax()),
+        "busiest_count": int(years.max()),
+        "first_two_years": int(years[years.index <= years.index.min() + 1].sum()),
+        "top_two": top_two_text(top_two),
+        "top_two_share": style.share(
+            int(
+                views.by_partner(ds)[views.by_partner(ds)["partner"].isin(top_two["partner"])][
+                    "id"
+                ].nunique()
+            ),
+            len(a),
+        ),
+        "bottom": f"{counts.iloc[-1]['partner_label']} "
+        f"({style.plural(int(counts.iloc[-1]['agreements']), 'agreement')})",
+        "nsc_all": int(category_ids.get("national-security-council", 0)),
+        "nsc_first": style.date_text(
+            a[a["id"].isin(signers[signers["category"] == "national-security-council"]["id"])][
+                "announced_date"
+            ].min(),
+            "month",
+        ),
+        "leader_level": int(category_ids.get("head-of-government", 0)),
+        "commerce_all": int(category_ids.get("commerce-trade-industry", 0)),
+        "foreign_all": int(category_ids.get("foreign-affairs", 0)),
+        "binding_all": int(a["binding"].sum()),
+        "top_domain": style.lower_first(top_domain["domain_label"]),
+        "top_domain_count": int(top_domain["agreements"]),
+        "top_domain_partners": int(reach.get(top_domain["domain"], 0)),
+        "absent_domains": ", ".join(absent[:-1])
+        + (" or " if len(absent) > 1 else "")
+        + (absent[-1] if absent else "")
+        if absent
+        else "none",
+        "absent_count": len(absent),
+        "corrected_agreements": int(
+            review[review["finding"] == "correction"]["agreement_id"].nunique()
+        ),
+        "corrections": int((review["finding"] == "correction").sum()),
+        "disagreements": int((review["finding"] == "disagreement").sum()),
+        "criteria_findings": int((review["finding"] == "criteria").sum()),
+        "outside_criterion_1": int(a["type_outside_criterion_1"].sum()),
+        "unsourced_all": int((~a["sourced"]).sum()),
+        "sourced_all": int(a["sourced"].sum()),
+        "links": int((a["parent_id"] != "").sum()),
+        "parents_outside": len(views.parents_outside(ds)),
+        "multi_partner": len(multi),
+        "before_period": int((~a["in_period"]).sum()),
+        "version": ds.version,
+        "updated": style.date_text(pd.Timestamp(ds.updated), "day"),
+        "dataset_title": ds.title,
+    }

@@ -23,7 +23,7 @@ BUNDLE = "vega-bundle.js"
 STYLESHEET = "report.css"
 # Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones.
 CSS = """\
-.pasted-text { font-weight: inherit; }
+.bd-article span.pasted-text { font-weight: inherit; }
 .report-chart { overflow-x: auto; max-width: 100%; }
 .report-chart .vega-embed { font-family: inherit; }
 """

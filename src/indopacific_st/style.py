@@ -115,6 +115,15 @@ def vega_config() -> dict:
     }
 
 
+def join_words(words: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b, and c' (the serial comma keeps labels that contain 'and' apart)."""
+    if len(words) <= 1:
+        return "".join(words)
+    if len(words) == 2:
+        return f"{words[0]} {last} {words[1]}"
+    return ", ".join(words[:-1]) + f", {last} " + words[-1]
+
+
 def lower_first(label: str) -> str:
     """A label inside a sentence: 'Science, technology or IT' -> 'science, technology or IT'."""
     return label[:1].lower() + label[1:]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from indopacific_st import style, views
@@ -101,10 +103,21 @@ def criteria_table(ds: Dataset) -> Table:
     return Table(rows)
 
 
+def institutions_table(ds: Dataset) -> Table:
+    """Every institution with its country and ministry category."""
+    countries = {"US": "United States", **ds.vocabulary.partners}
+    frame = pd.DataFrame(
+        {
+            "Institution": ds.institutions["name"],
+            "Country": ds.institutions["country"].map(countries),
+            "Ministry category": ds.institutions["category"].map(ds.vocabulary.categories),
+        }
+    )
+    return Table(frame)
+
+
 def dictionary_table(ds: Dataset, resource: str) -> Table:
     """The data dictionary of one CSV file, from data/datapackage.json."""
-    import json
-
     descriptor = json.loads((ds.root / "data" / "datapackage.json").read_text(encoding="utf-8"))
     entry = next(r for r in descriptor["resources"] if r["name"] == resource)
     rows = []
