@@ -59,6 +59,8 @@ check: $(STAMP)
 
 book: $(STAMP) debian-book check
 	$(JB) --path-output _build/work-html
+	# The front page links to the PDF edition; carry over the last one built.
+	if [ -f _build/pdf/report.pdf ]; then cp _build/pdf/report.pdf _build/work-html/_build/html/; fi
 	$(call publish,_build/work-html/_build/html,_build/html)
 	@echo "Book: _build/html/index.html"
 
@@ -67,6 +69,8 @@ pdf: $(STAMP) debian-pdf check
 	mkdir -p _build/pdf.new.d
 	cp _build/work-pdf/_build/latex/report.pdf _build/pdf.new.d/report.pdf
 	$(call publish,_build/pdf.new.d,_build/pdf)
+	rm -rf _build/pdf.new.d
+	if [ -d _build/html ]; then cp _build/pdf/report.pdf _build/html/report.pdf; fi
 	@echo "PDF: _build/pdf/report.pdf"
 
 test: $(STAMP) debian-test book pdf

@@ -40,7 +40,7 @@ def test_partner_chart_is_complete(ds, partner, make):
     figure = make(ds, partner)
     spec = figure.spec
     label = ds.vocabulary.partners[partner]
-    assert label in spec["title"]["text"], "the title names the partner"
+    assert label in figure.title, "the title names the partner"
     assert spec["title"]["subtitle"]
     assert spec["description"] == figure.description and len(figure.description) > 40
     assert ds.citation in footer_text(spec)
@@ -67,13 +67,9 @@ def test_domain_chart_counts_follow_the_data(ds):
 
 def test_titles_state_findings_computed_from_the_data(ds):
     count = len(views.for_partner(ds, "JP"))
-    assert (
-        charts.timeline_chart(ds, "JP")
-        .spec["title"]["text"]
-        .startswith(f"Japan: {count} agreements")
-    )
+    assert charts.timeline_chart(ds, "JP").title.startswith(f"Japan: {count} agreements")
     top = views.domain_counts(ds, "JP").sort_values("agreements").iloc[-1]
-    assert charts.domain_chart(ds, "JP").spec["title"]["text"].startswith(top["domain_label"])
+    assert charts.domain_chart(ds, "JP").title.startswith(top["domain_label"])
 
 
 def test_timeline_leaves_out_pre_2021_agreements_and_says_so(ds):
@@ -85,13 +81,13 @@ def test_timeline_leaves_out_pre_2021_agreements_and_says_so(ds):
 @pytest.mark.parametrize("dimension", ["domain", "type", "category"])
 def test_overview_matrices(ds, dimension):
     spec = charts.partner_matrix(ds, dimension).spec
-    assert spec["title"]["text"] and ds.citation in footer_text(spec)
+    assert charts.partner_matrix(ds, dimension).title and ds.citation in footer_text(spec)
 
 
 def test_lineage_chart_draws_every_link(ds):
     figure = charts.lineage_chart(ds)
     links = views.lineage(ds)
-    assert str(len(links)) in figure.spec["title"]["text"] or "Four" in figure.spec["title"]["text"]
+    assert style.plural(len(links), "agreement").capitalize() in figure.title
     for _, link in links.iterrows():
         assert f"{link['child_name']} grew out of {link['parent_name']}" in figure.description
 

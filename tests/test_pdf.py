@@ -37,7 +37,7 @@ def test_pdf_holds_the_japan_chapter_and_its_chart_titles(pdf_text, ds):
         charts.ministry_chart,
         charts.partner_share_chart,
     ):
-        title = make(ds, "JP").spec["title"]["text"]
+        title = make(ds, "JP").title
         assert " ".join(title.split()) in pdf_text, f"chart title missing from the PDF: {title}"
 
 

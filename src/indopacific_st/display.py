@@ -48,6 +48,12 @@ class Figure:
         return self.chart.to_dict()
 
     @property
+    def title(self) -> str:
+        """The chart's title as one line (it is wrapped over several in the chart)."""
+        text = self.spec.get("title", {}).get("text", "")
+        return " ".join(text) if isinstance(text, list) else text
+
+    @property
     def element_id(self) -> str:
         # Derived from the spec, so rebuilding from the same data gives the same page.
         digest = hashlib.sha256(json.dumps(self.spec, sort_keys=True).encode()).hexdigest()
