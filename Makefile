@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := book
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book build . -W -n --keep-going

@@ -323,3 +323,25 @@ def test_schema_documents_every_column(ds):
         fields = resource["schema"]["fields"]
         assert header == [f["name"] for f in fields], resource["path"]
         assert all(f.get("description") or f.get("title") for f in fields)
+
+
+def test_source_link_must_be_a_web_address(project):
+    bib = project / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(
+        text.replace("https://www.mofa.go.jp/page4e_001123.html", "javascript:alert(1)", 1),
+        encoding="utf-8",
+    )
+    message = problems(project)
+    assert (
+        "references.bib: entry 'mofa2021summit', field 'url': 'javascript:alert(1)' is not a web address"
+        in message
+    )
+
+
+def test_unreadable_bibliography(project):
+    bib = project / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@misc{broken,\n  title = {no end\n", encoding="utf-8"
+    )
+    assert "references.bib: cannot be read" in problems(project)

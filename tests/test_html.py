@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 
 from indopacific_st import style, views
@@ -13,10 +14,22 @@ def page(html_dir, name: str) -> BeautifulSoup:
     return BeautifulSoup((html_dir / name).read_text(encoding="utf-8"), "html.parser")
 
 
-def test_japan_page_has_its_charts(html_dir):
-    soup = page(html_dir, "chapters/japan.html")
+PARTNER_PAGES = {
+    "JP": "japan",
+    "KR": "south-korea",
+    "TW": "taiwan",
+    "AU": "australia",
+    "SG": "singapore",
+    "IN": "india",
+}
+CHART_PAGES = {**{name: 3 for name in PARTNER_PAGES.values()}, "overview": 4, "intro": 1}
+
+
+@pytest.mark.parametrize(("name", "minimum"), CHART_PAGES.items())
+def test_page_has_its_charts(html_dir, name, minimum):
+    soup = page(html_dir, f"chapters/{name}.html")
     charts = soup.select("div.report-chart")
-    assert len(charts) >= 4
+    assert len(charts) >= minimum
     for chart in charts:
         assert chart.get("role") == "img" and len(chart["aria-label"]) > 40
         script = chart.find_next_sibling("script")
@@ -42,29 +55,76 @@ def test_vega_is_served_by_the_book(html_dir):
     assert soup.find("script", src=re.compile(r"_static/vega-bundle\.js(\?|$)"))
 
 
-def test_prose_numbers_are_glued_from_the_data(html_dir, ds):
-    text = " ".join(page(html_dir, "chapters/japan.html").get_text(" ").split())
-    count = len(views.for_partner(ds, "JP"))
-    assert f"lists {style.plural(count, 'agreement')} between the United States and Japan" in text
+@pytest.mark.parametrize(("code", "name"), PARTNER_PAGES.items())
+def test_prose_numbers_are_glued_from_the_data(html_dir, ds, code, name):
+    glued = [
+        s.get_text() for s in page(html_dir, f"chapters/{name}.html").select("span.pasted-text")
+    ]
+    count = len(views.for_partner(ds, code))
+    assert style.plural(count, "agreement") in glued
+    assert str(len(ds.agreements)) in glued
 
 
-def test_code_is_behind_a_toggle(html_dir):
-    soup = page(html_dir, "chapters/japan.html")
+@pytest.mark.parametrize("name", [*PARTNER_PAGES.values(), "overview", "intro", "data-quality"])
+def test_code_is_behind_a_toggle(html_dir, name):
+    soup = page(html_dir, f"chapters/{name}.html")
     sources = soup.select("div.cell_input")
     assert sources, "the chapter has code cells"
     for source in sources:
         assert source.find_parent("details") is not None, "code cell shown without a toggle"
 
 
-def test_agreement_table_lists_each_agreement_with_citations(html_dir, ds):
-    soup = page(html_dir, "chapters/japan.html")
+def agreement_rows(soup):
     table = next(t for t in soup.find_all("table") if "Signed or led by" in t.get_text())
-    rows = table.find("tbody").find_all("tr")
-    names = set(views.for_partner(ds, "JP")["name"])
-    assert {r.find("td").get_text(strip=True) for r in rows} == names
+    return table.find("tbody").find_all("tr")
+
+
+@pytest.mark.parametrize(("code", "name"), PARTNER_PAGES.items())
+def test_agreement_table_lists_each_agreement_with_citations(html_dir, ds, code, name):
+    rows = agreement_rows(page(html_dir, f"chapters/{name}.html"))
+    agreements = views.for_partner(ds, code).set_index("name")
+    assert {r.find("td").get_text(strip=True) for r in rows} == set(agreements.index)
     for row in rows:
+        name_cell = row.find("td").get_text(strip=True)
         links = row.find_all("a", href=re.compile(r"bibliography\.html#"))
-        assert links, f"no citation for {row.find('td').get_text(strip=True)}"
+        if agreements.loc[name_cell, "sourced"]:
+            assert links, f"no citation for {name_cell}"
+        else:
+            assert "no source found" in row.get_text(), (
+                f"{name_cell} is unsourced but not said to be"
+            )
+
+
+def test_data_appendix_holds_the_whole_dataset(html_dir, ds):
+    soup = page(html_dir, "chapters/data-appendix.html")
+    assert len(agreement_rows(soup)) == len(ds.agreements)
+    text = soup.get_text(" ")
+    for column in ds.agreements.columns.intersection(
+        ["announced", "domains", "signatories", "parent_id"]
+    ):
+        assert column in text
+
+
+def test_data_quality_lists_every_seed_review_finding(html_dir, ds):
+    soup = page(html_dir, "chapters/data-quality.html")
+    review_rows = sum(
+        len(t.find("tbody").find_all("tr"))
+        for t in soup.find_all("table")
+        if "The seed table says" in t.get_text()
+    )
+    assert review_rows == len(ds.review)
+
+
+def test_every_agreement_with_sources_is_cited_in_the_bibliography(html_dir, ds):
+    cited = set()
+    for name in PARTNER_PAGES.values():
+        for link in page(html_dir, f"chapters/{name}.html").find_all(
+            "a", href=re.compile(r"bibliography\.html#")
+        ):
+            cited.add(link["href"].split("#")[1])
+    bibliography = page(html_dir, "chapters/bibliography.html")
+    anchors = {tag.get("id") for tag in bibliography.find_all(id=True)}
+    assert cited and cited <= anchors
 
 
 def test_bibliography_lists_every_cited_source(html_dir, ds):

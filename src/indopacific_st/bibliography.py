@@ -7,21 +7,27 @@ from pathlib import Path
 from pybtex.database import parse_file
 from pybtex.scanner import PybtexError
 
-from indopacific_st.validation import Problem
+from indopacific_st.validation import URL_PATTERN, Problem
 
 
-def keys(path: Path) -> tuple[set[str], list[Problem]]:
-    """Every citation key in references.bib, or the problem that stops it being read."""
+def keys(path: Path) -> tuple[set[str] | None, list[Problem]]:
+    """Every citation key in references.bib (None if the file cannot be read) and its problems."""
     label = path.name
     if not path.exists():
-        return set(), [Problem(label, None, None, "the bibliography file is missing.")]
+        return None, [Problem(label, None, None, "the bibliography file is missing.")]
     try:
         database = parse_file(str(path), bib_format="bibtex")
     except PybtexError as error:
-        return set(), [Problem(label, None, None, f"cannot be read: {error}")]
-    return set(database.entries.keys()), []
-
-
-def entries(path: Path):
-    """All entries, for listing sources by kind."""
-    return parse_file(str(path), bib_format="bibtex").entries
+        return None, [Problem(label, None, None, f"cannot be read: {error}")]
+    problems = [
+        Problem(
+            label,
+            None,
+            None,
+            f"entry '{key}', field 'url': '{entry.fields['url']}' is not a web address; "
+            "source links must start with http:// or https://.",
+        )
+        for key, entry in database.entries.items()
+        if "url" in entry.fields and not URL_PATTERN.match(entry.fields["url"].strip())
+    ]
+    return set(database.entries.keys()), problems

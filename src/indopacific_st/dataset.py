@@ -160,7 +160,9 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
 
     if all(rows is not None for rows in tables.values()):
         # Cross-file checks on a file that could not be read would only repeat its problem.
-        problems += cross_checks(tables, vocabulary, bib_keys, today, check_bib=not bib_problems)
+        problems += cross_checks(
+            tables, vocabulary, bib_keys or set(), today, check_bib=bib_keys is not None
+        )
     if problems:
         raise DataError(problems)
 

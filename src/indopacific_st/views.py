@@ -102,6 +102,7 @@ def timeline(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
             "id",
             "name",
             "label",
+            "summary",
             "partner",
             "partner_label",
             "type_label",
@@ -113,7 +114,18 @@ def timeline(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
         ]
     ]
     events = ds.events.merge(
-        base[["id", "name", "label", "partner", "partner_label", "type_label", "in_period"]],
+        base[
+            [
+                "id",
+                "name",
+                "label",
+                "summary",
+                "partner",
+                "partner_label",
+                "type_label",
+                "in_period",
+            ]
+        ],
         left_on="agreement_id",
         right_on="id",
     )
