@@ -1,0 +1,125 @@
+"""A throwaway copy of the project that tests may edit and build with the real Makefile."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = [
+    "data",
+    "chapters",
+    "references.bib",
+    "_config.yml",
+    "_toc.yml",
+    "Makefile",
+    "requirements.lock",
+    "pyproject.toml",
+]
+SPEC = re.compile(r"var spec = (\{.*?\});\n", re.S)
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+
+    @property
+    def executed(self) -> int:
+        """How many notebooks the build executed."""
+        return len(re.findall(r"Executing notebook", self.output))
+
+
+class ProjectCopy:
+    def __init__(self, folder: Path):
+        self.root = folder
+        for name in COPIED:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(
+                    source, folder / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+                )
+            else:
+                shutil.copy2(source, folder / name)
+
+    # --- building ---
+
+    def make(self, target: str) -> Build:
+        result = subprocess.run(
+            ["make", "-C", str(self.root), target, f"VENV={ROOT / '.venv'}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return Build(result.returncode, result.stdout + result.stderr)
+
+    # --- editing the data ---
+
+    def rows(self, name: str) -> list[list[str]]:
+        return list(
+            csv.reader(io.StringIO((self.root / "data" / name).read_text(encoding="utf-8")))
+        )
+
+    def write_rows(self, name: str, rows: list[list[str]]) -> None:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        (self.root / "data" / name).write_text(buffer.getvalue(), encoding="utf-8")
+
+    def add_agreement(self, **values: str) -> None:
+        rows = self.rows("agreements.csv")
+        rows.append([values.get(column, "") for column in rows[0]])
+        self.write_rows("agreements.csv", rows)
+
+    def remove_agreement(self, agreement_id: str) -> None:
+        for name in ("agreements.csv", "events.csv", "seed_review.csv"):
+            rows = self.rows(name)
+            self.write_rows(name, [rows[0], *[r for r in rows[1:] if r[0] != agreement_id]])
+
+    def set_cell(self, name: str, row_id: str, column: str, value: str) -> None:
+        rows = self.rows(name)
+        index = rows[0].index(column)
+        for row in rows[1:]:
+            if row[0] == row_id:
+                row[index] = value
+        self.write_rows(name, rows)
+
+    # --- reading the built book ---
+
+    @property
+    def html(self) -> Path:
+        return self.root / "_build" / "html"
+
+    def page(self, chapter: str) -> BeautifulSoup:
+        return BeautifulSoup(
+            (self.html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser"
+        )
+
+    def text(self, chapter: str) -> str:
+        soup = self.page(chapter)
+        for script in soup.find_all("script"):
+            script.decompose()
+        return " ".join(soup.get_text(" ").split())
+
+    def glued(self, chapter: str) -> list[str]:
+        return [span.get_text() for span in self.page(chapter).select("span.pasted-text")]
+
+    def specs(self, chapter: str) -> list[dict]:
+        source = (self.html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+        return [json.loads(match) for match in SPEC.findall(source)]
+
+    def fingerprint(self) -> dict[str, str]:
+        """A hash of every file of the published book."""
+        return {
+            str(p.relative_to(self.html)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.html.rglob("*"))
+            if p.is_file()
+        }

@@ -1,0 +1,127 @@
+"""When the data changes: rebuilds follow it, bad data stops them, and the last good book survives.
+
+Each test works on one shared copy of the project, built with the real Makefile, in the order below.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from project_copy import ProjectCopy
+
+NEW_AGREEMENT = {
+    "id": "au-test-ai",
+    "name": "U.S.-Australia Test Dialogue on Artificial Intelligence",
+    "short_name": "Test AI dialogue",
+    "partners": "AU",
+    "type": "dialogue",
+    "binding": "false",
+    "announced": "2024-02-01",
+    "signatories": "us-state; au-disr",
+    "domains": "ai",
+    "domain_reason": "A test row.",
+    "summary": "A row added by the test suite.",
+    "sources": "asps_seed_table",
+}
+
+
+def table_names(site: ProjectCopy, chapter: str) -> list[str]:
+    """The agreement names in a chapter's table of agreements."""
+    return [
+        row.find("td").get_text(strip=True)
+        for table in site.page(chapter).find_all("table")
+        if "Signed or led by" in table.get_text()
+        for row in table.find("tbody").find_all("tr")
+    ]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> ProjectCopy:
+    copy = ProjectCopy(tmp_path_factory.mktemp("rebuild"))
+    build = copy.make("book")
+    assert build.returncode == 0, build.output[-3000:]
+    assert build.executed >= 10
+    return copy
+
+
+def test_rebuild_with_nothing_changed_executes_nothing(site):
+    before = site.fingerprint()
+    build = site.make("book")
+    assert build.returncode == 0, build.output[-3000:]
+    assert build.executed == 0
+    assert site.fingerprint().keys() == before.keys()
+
+
+def test_same_data_gives_the_same_charts_and_text(site):
+    chapters = ["intro", "overview", "japan", "india", "data-quality"]
+    before = {c: (site.specs(c), site.text(c)) for c in chapters}
+    for path in (site.root / "data").glob("*.csv"):
+        path.write_bytes(path.read_bytes())  # same content, new modification time
+    build = site.make("book")
+    assert build.returncode == 0, build.output[-3000:]
+    assert build.executed >= 10, "a data edit must re-execute every notebook that reads the data"
+    for chapter, (specs, text) in before.items():
+        assert site.specs(chapter) == specs, chapter
+        assert site.text(chapter) == text, chapter
+
+
+def test_added_agreement_appears_in_chapter_table_charts_and_counts(site):
+    assert "one agreement" in site.glued("australia")
+    site.add_agreement(**NEW_AGREEMENT)
+    build = site.make("book")
+    assert build.returncode == 0, build.output[-3000:]
+
+    assert "two agreements" in site.glued("australia")
+    assert "24" in site.glued("intro")
+    assert NEW_AGREEMENT["name"] in table_names(site, "australia")
+    chart_data = json.dumps(site.specs("australia"))
+    assert NEW_AGREEMENT["name"] in chart_data and NEW_AGREEMENT["short_name"] in chart_data
+    domain_spec = next(s for s in site.specs("australia") if "domain" in json.dumps(s["datasets"]))
+    counts = {
+        row["domain"]: row["agreements"]
+        for rows in domain_spec["datasets"].values()
+        for row in rows
+        if "domain" in row
+    }
+    assert counts["ai"] == 1
+    assert NEW_AGREEMENT["name"] in site.text("data-appendix")
+
+
+def test_removed_agreement_disappears(site):
+    assert "four agreements" in site.glued("singapore")
+    site.remove_agreement("sg-ai")
+    build = site.make("book")
+    assert build.returncode == 0, build.output[-3000:]
+    assert "three agreements" in site.glued("singapore")
+    name = "U.S.-Singapore Shared Principles and Collaboration on Artificial Intelligence"
+    assert name not in table_names(site, "singapore")
+    assert name not in table_names(site, "data-appendix")
+    assert "AI principles roundtable" not in json.dumps(site.specs("singapore"))
+    assert "AI principles roundtable" not in json.dumps(site.specs("overview"))
+
+
+def test_bad_data_stops_the_build_and_keeps_the_last_good_book(site):
+    before = site.fingerprint()
+    site.set_cell("agreements.csv", "jp-core", "announced", "2023-02-30")
+    build = site.make("book")
+    assert build.returncode != 0
+    assert "data/agreements.csv, row" in build.output
+    assert "column 'announced': '2023-02-30' is not a real date" in build.output
+    assert site.fingerprint() == before
+    site.set_cell("agreements.csv", "jp-core", "announced", "2021-04-16")
+
+
+def test_failing_cell_stops_the_build_and_keeps_the_last_good_book(site):
+    before = site.fingerprint()
+    path = site.root / "chapters" / "japan.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell('raise RuntimeError("deliberate failure in a chart cell")')
+    cell["id"] = "cell-failing"
+    notebook.cells.append(cell)
+    nbformat.write(notebook, path)
+    build = site.make("book")
+    assert build.returncode != 0
+    assert "deliberate failure in a chart cell" in build.output
+    assert site.fingerprint() == before
