@@ -72,6 +72,14 @@ def test_titles_state_findings_computed_from_the_data(ds):
     assert charts.domain_chart(ds, "JP").title.startswith(top["domain_label"])
 
 
+def test_timeline_tooltips_say_what_each_agreement_is(ds):
+    spec = charts.timeline_chart(ds, "JP").spec
+    fields = {
+        t["field"] for layer in layers(spec) for t in layer.get("encoding", {}).get("tooltip", [])
+    }
+    assert {"name", "event", "when", "summary"} <= fields
+
+
 def test_timeline_leaves_out_pre_2021_agreements_and_says_so(ds):
     spec = charts.timeline_chart(ds, "IN").spec
     assert "Announced before 2021 and not plotted" in footer_text(spec)
@@ -126,5 +134,6 @@ def test_markdown_escaping_keeps_text_literal():
         assert raw not in escaped
     for literal in ("\\$1", "50\\%", "\\&", "\\#c", "\\\\d"):
         assert literal in escaped
-    table = Table(pd.DataFrame({"Name": [text]})).markdown()
-    assert table.count("\n") == 2, "one header, one rule, one row"
+    table = Table(pd.DataFrame({"Name": [text + "\n* - injected row"]})).markdown()
+    rows = [line for line in table.splitlines() if line.startswith("* -")]
+    assert len(rows) == 2, "one header row and one data row: a newline in the data adds no row"

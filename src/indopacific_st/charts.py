@@ -87,6 +87,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
         alt.Tooltip("event:N", title="Event"),
         alt.Tooltip("when:N", title="Date"),
         alt.Tooltip("type_label:N", title="Type"),
+        alt.Tooltip("summary:N", title="What it is"),
     ]
     end = max(
         ds.agreements["announced_date"].max(),

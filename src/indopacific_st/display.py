@@ -88,26 +88,45 @@ class Figure:
 
 
 class Table:
-    """A table rendered as MyST Markdown: a real table in the web book and in the PDF."""
+    """A table rendered as a MyST list-table: a real table in the web book and in the PDF."""
 
-    def __init__(self, frame: pd.DataFrame, markdown_columns: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        markdown_columns: tuple[str, ...] = (),
+        widths: tuple[int, ...] | None = None,
+    ):
         # Columns named in markdown_columns hold Markdown the package wrote itself (citations);
-        # every other cell is data and is escaped.
+        # every other cell is data and is escaped. Widths are relative column widths, which the
+        # PDF needs to give long names room; by default they follow the typical cell length.
         self.frame = frame
         self.markdown_columns = set(markdown_columns)
+        self.widths = widths or tuple(self.typical_width(c) for c in frame.columns)
+
+    def typical_width(self, column: str) -> int:
+        if column in self.markdown_columns:
+            return 14
+        lengths = self.frame[column].map(lambda v: len(str(v)))
+        return int(min(40, max(len(column), 6, lengths.median() if len(lengths) else 0)))
+
+    def cell(self, column: str, value: object) -> str:
+        return str(value) if column in self.markdown_columns else escape_markdown(value)
 
     def markdown(self) -> str:
         columns = list(self.frame.columns)
         lines = [
-            "| " + " | ".join(escape_markdown(c) for c in columns) + " |",
-            "| " + " | ".join("---" for _ in columns) + " |",
+            "```{list-table}",
+            ":header-rows: 1",
+            f":widths: {' '.join(str(w) for w in self.widths)}",
+            ":class: report-table",
+            "",
         ]
-        for _, row in self.frame.iterrows():
-            cells = [
-                str(row[c]) if c in self.markdown_columns else escape_markdown(row[c])
-                for c in columns
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
+        for values in [columns, *self.frame[columns].itertuples(index=False, name=None)]:
+            is_header = values is columns
+            for position, (column, value) in enumerate(zip(columns, values, strict=True)):
+                text = escape_markdown(value) if is_header else self.cell(column, value)
+                lines.append(f"{'* -' if position == 0 else '  -'} {text}".rstrip())
+        lines.append("```")
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -26,6 +26,8 @@ CSS = """\
 .bd-article span.pasted-text { font-weight: inherit; }
 .report-chart { overflow-x: auto; max-width: 100%; }
 .report-chart .vega-embed { font-family: inherit; }
+table.report-table { font-size: 0.85rem; }
+table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: anywhere; }
 """
 PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
 

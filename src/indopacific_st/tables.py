@@ -33,6 +33,7 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
             "Sources": table["sources"].map(citations),
         }
     )
+    widths = (30, 12, 11, 28, 20, 16)
     if partner is None:
         rows.insert(
             1,
@@ -41,7 +42,8 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
                 lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
             ),
         )
-    return Table(rows, markdown_columns=("Sources",))
+        widths = (26, 10, 11, 10, 25, 18, 15)
+    return Table(rows, markdown_columns=("Sources",), widths=widths)
 
 
 def review_table(
@@ -62,7 +64,9 @@ def review_table(
             "Sources": review["sources"].map(citations),
         }
     )
-    return Table(rows.reset_index(drop=True), markdown_columns=("Sources",))
+    return Table(
+        rows.reset_index(drop=True), markdown_columns=("Sources",), widths=(20, 10, 12, 20, 30, 15)
+    )
 
 
 def criteria_table(ds: Dataset) -> Table:

@@ -10,9 +10,13 @@ from indopacific_st.validation import HOME_COUNTRY
 US_LABEL = "United States"
 
 
-def by_partner(ds: Dataset) -> pd.DataFrame:
-    """One row per agreement and partner: a trilateral agreement counts once for each partner."""
+def by_partner(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
+    """One row per agreement and partner (a trilateral agreement counts once for each partner),
+    for every partner or only the one given."""
     table = ds.agreements.explode("partners").rename(columns={"partners": "partner"})
+    if partner:
+        check_partner(ds, partner)
+        table = table[table["partner"] == partner]
     table["partner_label"] = table["partner"].map(ds.vocabulary.partners)
     return table.reset_index(drop=True)
 
@@ -41,23 +45,14 @@ def partner_counts(ds: Dataset) -> pd.DataFrame:
 
 def by_domain(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     """One row per agreement, partner and domain."""
-    table = by_partner(ds)
-    if partner:
-        check_partner(ds, partner)
-        table = table[table["partner"] == partner]
-    table = table.explode("domains").rename(columns={"domains": "domain"})
+    table = by_partner(ds, partner).explode("domains").rename(columns={"domains": "domain"})
     table["domain_label"] = table["domain"].map(ds.vocabulary.domains)
     return table.reset_index(drop=True)
 
 
 def domain_counts(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     """Agreements per domain (every domain of criterion #5, zero included), for one partner or all."""
-    if partner:
-        table = by_domain(ds, partner)
-        counts = table.groupby("domain")["id"].nunique()
-    else:
-        table = ds.agreements.explode("domains")
-        counts = table.groupby("domains")["id"].nunique()
+    counts = by_domain(ds, partner).groupby("domain")["id"].nunique()
     result = pd.DataFrame({"domain": list(ds.vocabulary.domains)})
     result["domain_label"] = result["domain"].map(ds.vocabulary.domains)
     result["agreements"] = result["domain"].map(counts).fillna(0).astype(int)
@@ -66,11 +61,11 @@ def domain_counts(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
 
 def by_signatory(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     """One row per agreement, partner and signing institution, with the institution's side."""
-    table = by_partner(ds)
-    if partner:
-        check_partner(ds, partner)
-        table = table[table["partner"] == partner]
-    table = table.explode("signatories").rename(columns={"signatories": "institution"})
+    table = (
+        by_partner(ds, partner)
+        .explode("signatories")
+        .rename(columns={"signatories": "institution"})
+    )
     institutions = ds.institutions.set_index("id")
     table["institution_name"] = table["institution"].map(institutions["name"])
     table["country"] = table["institution"].map(institutions["country"])
@@ -93,10 +88,7 @@ def category_counts(ds: Dataset, partner: str) -> pd.DataFrame:
 
 def timeline(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     """Announcements and later events, one row per event and partner."""
-    base = by_partner(ds)
-    if partner:
-        check_partner(ds, partner)
-        base = base[base["partner"] == partner]
+    base = by_partner(ds, partner)
     announced = base.assign(date=base["announced_date"], event="Announced", kind="announcement")[
         [
             "id",
