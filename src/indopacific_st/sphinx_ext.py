@@ -27,7 +27,7 @@ CSS = """\
 .report-chart { overflow-x: auto; max-width: 100%; }
 .report-chart .vega-embed { font-family: inherit; }
 table.report-table { font-size: 0.85rem; }
-table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: anywhere; }
+table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; }
 """
 PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
 
