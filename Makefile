@@ -20,6 +20,8 @@ DEB_TEST := $(DEB_PDF) chromium
 .PHONY: book pdf test check lint clean debian-book debian-pdf debian-test
 
 $(STAMP): requirements.lock pyproject.toml
+	@# Debian's own python3 needs python3-venv for virtual environments.
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { $(call apt_install,python3-venv); }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
