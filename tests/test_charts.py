@@ -127,6 +127,11 @@ def test_chart_bundle_has_html_and_vector_pdf(ds):
     assert base64.b64decode(bundle["application/pdf"]).startswith(b"%PDF")
 
 
+def test_web_build_skips_the_pdf_rendering(ds, monkeypatch):
+    monkeypatch.setenv("INDOPACIFIC_ST_CHART_FORMATS", "html")
+    assert set(charts.domain_chart(ds, "JP")._repr_mimebundle_()) == {"text/html", "text/plain"}
+
+
 def test_markdown_escaping_keeps_text_literal():
     text = "<script>x</script> {{a}} $1 50% & _b_ #c \\d `e` [f](g) {cite}`h`"
     escaped = escape_markdown(text)

@@ -12,11 +12,14 @@ import base64
 import hashlib
 import html
 import json
+import os
 import re
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
+
+FORMATS_VARIABLE = "INDOPACIFIC_ST_CHART_FORMATS"
 
 # Characters that Markdown, MyST roles and directives, or LaTeX could act on. Escaped with a
 # backslash, each shows as itself (CommonMark allows a backslash before any ASCII punctuation).
@@ -80,11 +83,11 @@ class Figure:
         return vlc.vegalite_to_pdf(self.spec)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {
-            "text/html": self.html(),
-            "application/pdf": base64.b64encode(self.pdf()).decode("ascii"),
-            "text/plain": self.description,
-        }
+        bundle = {"text/html": self.html(), "text/plain": self.description}
+        # The web build sets this to "html" to skip the PDF rendering, which only LaTeX uses.
+        if os.environ.get(FORMATS_VARIABLE, "html,pdf") != "html":
+            bundle["application/pdf"] = base64.b64encode(self.pdf()).decode("ascii")
+        return bundle
 
 
 class Table:
