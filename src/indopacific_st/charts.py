@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 
 import altair as alt
 import pandas as pd
@@ -64,6 +65,11 @@ def finish(
         .configure(**style.vega_config())
     )
     return Figure(combined, description)
+
+
+def listing(intro: str, parts: Iterable[str]) -> str:
+    """A description for screen readers: an opening phrase, then the chart's values one by one."""
+    return intro + "; ".join(parts) + "."
 
 
 def date_label(frame: pd.DataFrame, date: str = "date", precision: str = "precision") -> pd.Series:
@@ -136,10 +142,9 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
         )
         chart = chart.properties(width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20)
         subtitle = "Each mark is one agreement, placed at the date it was announced; the trilateral dialogue appears for India and South Korea."
-        description = (
-            f"Timeline of {total} agreements announced from 2021, one row per partner. "
-            + "; ".join(f"{y}: {n}" for y, n in years.items())
-            + "."
+        description = listing(
+            f"Timeline of {total} agreements announced from 2021, one row per partner. ",
+            (f"{y}: {n}" for y, n in years.items()),
         )
         return finish(chart, ds, title, subtitle, description, note)
 
@@ -186,12 +191,9 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
     subtitle = (
         "Filled marks: announcement. Open marks: later rounds, first meetings, entry into force."
     )
-    description = (
-        f"Timeline of {label}'s agreements. "
-        + "; ".join(
-            f"{r['name']}: {style.lower_first(r['event'])} {r['when']}" for _, r in table.iterrows()
-        )
-        + "."
+    description = listing(
+        f"Timeline of {label}'s agreements. ",
+        (f"{r['name']}: {style.lower_first(r['event'])} {r['when']}" for _, r in table.iterrows()),
     )
     return finish(chart, ds, title, subtitle, description, note)
 
@@ -236,10 +238,9 @@ def domain_chart(ds: Dataset, partner: str) -> Figure:
         f"Agreements covering each technology domain of criterion #5; one agreement can cover "
         f"several. {style.plural(missing, 'domain').capitalize()} with none."
     )
-    description = (
-        f"Bar chart of {label}'s agreements by domain: "
-        + "; ".join(f"{r['domain_label']} {r['agreements']}" for _, r in counts.iterrows())
-        + "."
+    description = listing(
+        f"Bar chart of {label}'s agreements by domain: ",
+        (f"{r['domain_label']} {r['agreements']}" for _, r in counts.iterrows()),
     )
     return finish(chart, ds, title, subtitle, description)
 
@@ -309,14 +310,13 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
         f"Agreements each ministry category signed or co-led, for the United States (dark) and "
         f"{label} (colour); categories follow the seed's criterion #2."
     )
-    description = (
-        f"Grouped bar chart of signing ministries for {label}'s agreements: "
-        + "; ".join(
+    description = listing(
+        f"Grouped bar chart of signing ministries for {label}'s agreements: ",
+        (
             f"{r['side']} {r['category_label']} {r['agreements']}"
             for _, r in grid.iterrows()
             if r["agreements"]
-        )
-        + "."
+        ),
     )
     return finish(chart, ds, title, subtitle, description)
 
@@ -349,10 +349,9 @@ def partner_share_chart(ds: Dataset, partner: str) -> Figure:
     subtitle = (
         "Agreements per partner; the trilateral dialogue counts for both India and South Korea."
     )
-    description = (
-        "Bar chart of agreements per partner: "
-        + "; ".join(f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows())
-        + "."
+    description = listing(
+        "Bar chart of agreements per partner: ",
+        (f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows()),
     )
     return finish(chart, ds, title, subtitle, description)
 
@@ -440,14 +439,13 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
     subtitle = (gap if dimension == "domain" else "") + (
         f"Agreements per partner and {heading.lower()}; darker cells hold more agreements."
     )
-    description = (
-        f"Matrix of agreements by partner and {heading.lower()}: "
-        + "; ".join(
+    description = listing(
+        f"Matrix of agreements by partner and {heading.lower()}: ",
+        (
             f"{r['partner_label']} {r['label']} {r['agreements']}"
             for _, r in grid.iterrows()
             if r["agreements"]
-        )
-        + "."
+        ),
     )
     return finish(chart, ds, title, subtitle, description)
 
@@ -548,11 +546,8 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
     )
     chart = (lines + points + labels).properties(width=style.WIDTH, height=height)
     subtitle = "A line joins each agreement (right) to the one it grew out of (left)."
-    description = (
-        "Lineage diagram: "
-        + "; ".join(
-            f"{r['child_name']} grew out of {r['parent_name']}" for _, r in links.iterrows()
-        )
-        + "."
+    description = listing(
+        "Lineage diagram: ",
+        (f"{r['child_name']} grew out of {r['parent_name']}" for _, r in links.iterrows()),
     )
     return finish(chart, ds, title, subtitle, description)

@@ -86,41 +86,30 @@ def category_counts(ds: Dataset, partner: str) -> pd.DataFrame:
     return counts
 
 
+# What a timeline row says about its agreement, whether the row is the announcement or a later event.
+AGREEMENT_COLUMNS = [
+    "id",
+    "name",
+    "label",
+    "summary",
+    "partner",
+    "partner_label",
+    "type_label",
+    "in_period",
+]
+
+
 def timeline(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     """Announcements and later events, one row per event and partner."""
     base = by_partner(ds, partner)
-    announced = base.assign(date=base["announced_date"], event="Announced", kind="announcement")[
-        [
-            "id",
-            "name",
-            "label",
-            "summary",
-            "partner",
-            "partner_label",
-            "type_label",
-            "date",
-            "precision",
-            "event",
-            "kind",
-            "in_period",
-        ]
-    ]
-    events = ds.events.merge(
-        base[
-            [
-                "id",
-                "name",
-                "label",
-                "summary",
-                "partner",
-                "partner_label",
-                "type_label",
-                "in_period",
-            ]
-        ],
-        left_on="agreement_id",
-        right_on="id",
+    agreement = base[AGREEMENT_COLUMNS]
+    announced = agreement.assign(
+        date=base["announced_date"],
+        precision=base["precision"],
+        event="Announced",
+        kind="announcement",
     )
+    events = ds.events.merge(agreement, left_on="agreement_id", right_on="id")
     events = events.assign(date=events["event_date"], kind="later event")[announced.columns]
     table = pd.concat([announced, events], ignore_index=True)
     return table.sort_values(["date", "id"]).reset_index(drop=True)
