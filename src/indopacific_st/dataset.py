@@ -55,6 +55,7 @@ class Dataset:
     events: pd.DataFrame
     review: pd.DataFrame
     vocabulary: Vocabulary
+    descriptor: dict
     title: str
     version: str
     updated: dt.date
@@ -84,31 +85,24 @@ def categories_of(schema: Schema, name: str) -> dict[str, str]:
 
 
 def read_resource(
-    descriptor: dict, data_dir: Path, name: str
-) -> tuple[list[dict] | None, Resource | None, list[Problem]]:
-    """Typed rows of one resource (None when it cannot be read at all) and the problems found."""
-    entry = next(r for r in descriptor["resources"] if r["name"] == name)
+    entry: dict, schema: Schema, data_dir: Path
+) -> tuple[list[dict] | None, list[Problem]]:
+    """Typed rows of one resource, each with its spreadsheet row number (None when the file
+    cannot be read at all), and the problems found."""
     path = data_dir / entry["path"]
     label = f"{DATA_DIR}/{entry['path']}"
-    problems = check_bytes(path, label)
+    problems = check_bytes(path, label) or header_problems(
+        path, label, [field.name for field in schema.fields]
+    )
     if problems:
-        return None, None, problems
-    schema = Schema.from_descriptor(entry["schema"])
-    problems = header_problems(path, label, [field.name for field in schema.fields])
-    if problems:
-        return None, None, problems
+        return None, problems
     resource = Resource(path=entry["path"], basepath=str(data_dir), schema=schema)
-    problems, header_broken = frictionless_problems(resource, label)
-    if header_broken:
-        return None, resource, problems
-    numbered = []
-    with Resource(path=entry["path"], basepath=str(data_dir), schema=resource.schema) as typed:
+    problems = frictionless_problems(resource, label)
+    rows = []
+    with Resource(path=entry["path"], basepath=str(data_dir), schema=schema) as typed:
         for row in typed.row_stream:
-            record = row.to_dict()
-            record["_row"] = row.row_number
-            record["_valid"] = row.valid
-            numbered.append(record)
-    return numbered, resource, problems
+            rows.append({**row.to_dict(), "_row": row.row_number, "_valid": row.valid})
+    return rows, problems
 
 
 def clean_list(value: list[str] | None) -> list[str]:
@@ -137,14 +131,12 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
         ) from error
 
     problems: list[Problem] = []
-    tables: dict[str, list[dict]] = {}
+    tables: dict[str, list[dict] | None] = {}
     schemas: dict[str, Schema] = {}
-    for name in ("agreements", "institutions", "events", "seed-review"):
-        rows, resource, found = read_resource(descriptor, data_dir, name)
+    for entry in descriptor["resources"]:
+        schemas[entry["name"]] = Schema.from_descriptor(entry["schema"])
+        tables[entry["name"]], found = read_resource(entry, schemas[entry["name"]], data_dir)
         problems += found
-        tables[name] = rows
-        entry = next(r for r in descriptor["resources"] if r["name"] == name)
-        schemas[name] = Schema.from_descriptor(entry["schema"])
 
     agreements_schema = schemas["agreements"]
     vocabulary = Vocabulary(
@@ -172,6 +164,7 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
         events=events_frame(tables["events"]),
         review=frame(tables["seed-review"]),
         vocabulary=vocabulary,
+        descriptor=descriptor,
         title=descriptor.get("title", "dataset"),
         version=str(descriptor.get("version", "")),
         updated=dt.date.fromisoformat(descriptor["updated"]),
@@ -395,23 +388,19 @@ def source_problems(
     ]
 
 
+LIST_COLUMNS = ("partners", "signatories", "domains", "sources")
+
+
 def frame(rows: list[dict]) -> pd.DataFrame:
+    """A validated file as a table, with its list cells cleaned of stray blanks."""
     table = pd.DataFrame(rows).drop(columns=["_row", "_valid"], errors="ignore")
-    for column in table.columns:
-        if table[column].map(lambda v: isinstance(v, list) or v is None).all() and column in {
-            "partners",
-            "signatories",
-            "domains",
-            "sources",
-        }:
-            table[column] = table[column].map(clean_list)
+    for column in table.columns.intersection(LIST_COLUMNS):
+        table[column] = table[column].map(clean_list)
     return table
 
 
 def agreements_frame(rows: list[dict], vocabulary: Vocabulary) -> pd.DataFrame:
     table = frame(rows)
-    for column in ("partners", "signatories", "domains", "sources"):
-        table[column] = table[column].map(clean_list)
     parsed = table["announced"].map(parse_date)
     table["announced_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))
     table["precision"] = parsed.map(lambda p: p[1])
@@ -434,7 +423,6 @@ def events_frame(rows: list[dict]) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["agreement_id", "date", "event", "sources", "event_date", "precision"]
         )
-    table["sources"] = table["sources"].map(clean_list)
     parsed = table["date"].map(parse_date)
     table["event_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))
     table["precision"] = parsed.map(lambda p: p[1])

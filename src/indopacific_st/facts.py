@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from myst_nb import glue
 
-from indopacific_st import style, views
+from indopacific_st import charts, style, views
 from indopacific_st.dataset import Dataset
 from indopacific_st.display import Text
 
@@ -180,3 +180,21 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "updated": style.date_text(pd.Timestamp(ds.updated), "day"),
         "dataset_title": ds.title,
     }
+
+
+def glue_partner_chapter(ds: Dataset, partner: str) -> None:
+    """Glue what a partner chapter shows: its facts under their own names and its charts as
+    '<code>-timeline', '-share', '-domains', '-ministries' and, where the partner has parent->child
+    links inside the dataset, '-lineage' (code in lower case: 'jp-timeline')."""
+    glue_all(partner_facts(ds, partner))
+    prefix = partner.lower()
+    figures = {
+        "timeline": charts.timeline_chart(ds, partner),
+        "share": charts.partner_share_chart(ds, partner),
+        "domains": charts.domain_chart(ds, partner),
+        "ministries": charts.ministry_chart(ds, partner),
+    }
+    if len(views.lineage(ds, partner)):
+        figures["lineage"] = charts.lineage_chart(ds, partner)
+    for name, figure in figures.items():
+        glue(f"{prefix}-{name}", figure, display=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from indopacific_st import style, views
@@ -122,8 +120,7 @@ def institutions_table(ds: Dataset) -> Table:
 
 def dictionary_table(ds: Dataset, resource: str) -> Table:
     """The data dictionary of one CSV file, from data/datapackage.json."""
-    descriptor = json.loads((ds.root / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    entry = next(r for r in descriptor["resources"] if r["name"] == resource)
+    entry = next(r for r in ds.descriptor["resources"] if r["name"] == resource)
     rows = []
     for field in entry["schema"]["fields"]:
         allowed = ", ".join(c["value"] for c in field.get("categories", []))

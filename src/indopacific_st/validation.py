@@ -138,14 +138,11 @@ def header_problems(path: Path, label: str, expected: list[str]) -> list[Problem
     return problems
 
 
-def frictionless_problems(resource: Resource, label: str) -> tuple[list[Problem], bool]:
-    """Structure, types and required cells, checked against the Table Schema.
-
-    Returns the problems and whether the header itself is wrong (then cell checks are noise).
-    """
+def frictionless_problems(resource: Resource, label: str) -> list[Problem]:
+    """Cells, types and required values, checked against the Table Schema (the header is already
+    known to be right: see header_problems)."""
     report = resource.validate()
     problems: list[Problem] = []
-    header_broken = False
     expected = [field.name for field in resource.schema.fields]
     for task in report.tasks:
         for error in task.errors:
@@ -153,26 +150,7 @@ def frictionless_problems(resource: Resource, label: str) -> tuple[list[Problem]
             row = getattr(error, "row_number", None)
             column = getattr(error, "field_name", None)
             cell = getattr(error, "cell", None)
-            if kind in {
-                "incorrect-label",
-                "missing-label",
-                "extra-label",
-                "duplicate-label",
-                "blank-label",
-                "blank-header",
-            }:
-                header_broken = True
-                found = getattr(error, "label", None)
-                problems.append(
-                    Problem(
-                        label,
-                        1,
-                        column or found,
-                        f"the header is not as expected ({error.note or kind}). The columns must be, "
-                        f"in this order: {allowed_list(expected)}.",
-                    )
-                )
-            elif kind == "extra-cell":
+            if kind == "extra-cell":
                 problems.append(
                     Problem(
                         label,
@@ -222,7 +200,7 @@ def frictionless_problems(resource: Resource, label: str) -> tuple[list[Problem]
                 problems.append(Problem(label, row, None, "the row is blank; delete it."))
             else:
                 problems.append(Problem(label, row, column, f"{error.title}: {error.note}"))
-    return problems, header_broken
+    return problems
 
 
 def describe_type(field) -> str:
