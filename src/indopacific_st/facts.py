@@ -184,8 +184,9 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
 
 def glue_partner_chapter(ds: Dataset, partner: str) -> None:
     """Glue what a partner chapter shows: its facts under their own names and its charts as
-    '<code>-timeline', '-share', '-domains', '-ministries' and, where the partner has parent->child
-    links inside the dataset, '-lineage' (code in lower case: 'jp-timeline')."""
+    '<code>-timeline', '-share', '-domains', '-ministries' and '-lineage' (code in lower case:
+    'jp-timeline'). The lineage chart is glued even without links, so a chapter that shows it
+    still builds when a data edit removes its last link."""
     glue_all(partner_facts(ds, partner))
     prefix = partner.lower()
     figures = {
@@ -193,8 +194,7 @@ def glue_partner_chapter(ds: Dataset, partner: str) -> None:
         "share": charts.partner_share_chart(ds, partner),
         "domains": charts.domain_chart(ds, partner),
         "ministries": charts.ministry_chart(ds, partner),
+        "lineage": charts.lineage_chart(ds, partner),
     }
-    if len(views.lineage(ds, partner)):
-        figures["lineage"] = charts.lineage_chart(ds, partner)
     for name, figure in figures.items():
         glue(f"{prefix}-{name}", figure, display=False)
