@@ -17,7 +17,7 @@ DEB_PDF := $(DEB_BOOK) texlive-xetex latexmk texlive-fonts-recommended texlive-l
 	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils
 DEB_TEST := $(DEB_PDF) chromium
 
-.PHONY: book pdf test check lint clean debian-book debian-pdf debian-test
+.PHONY: book pdf test check check-data reviewed lint clean debian-book debian-pdf debian-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@# Debian's own python3 needs python3-venv for virtual environments.
@@ -56,10 +56,19 @@ define publish
 	rm -rf $(2).old
 endef
 
+# The data must be valid and every guarded paragraph must still match it.
 check: $(STAMP)
 	$(BIN)/python -m indopacific_st check
 
-book: $(STAMP) debian-book check
+# Before a build: bad data stops it; stale paragraphs are listed, and the pages show notices.
+check-data: $(STAMP)
+	$(BIN)/python -m indopacific_st check --allow-stale
+
+# After revising the paragraphs `make check` lists: record the data they now match.
+reviewed: $(STAMP)
+	$(BIN)/python -m indopacific_st reviewed
+
+book: $(STAMP) debian-book check-data
 	@# The web edition needs no PDF rendering of each chart; skipping it saves a third of the build.
 	INDOPACIFIC_ST_CHART_FORMATS=html $(JB) --path-output _build/work-html
 	# The front page links to the PDF edition; carry over the last one built.
@@ -67,7 +76,7 @@ book: $(STAMP) debian-book check
 	$(call publish,_build/work-html/_build/html,_build/html)
 	@echo "Book: _build/html/index.html"
 
-pdf: $(STAMP) debian-pdf check
+pdf: $(STAMP) debian-pdf check-data
 	$(JB) --builder pdflatex --path-output _build/work-pdf
 	mkdir -p _build/pdf.new.d
 	cp _build/work-pdf/_build/latex/report.pdf _build/pdf.new.d/report.pdf
@@ -77,6 +86,7 @@ pdf: $(STAMP) debian-pdf check
 	@echo "PDF: _build/pdf/report.pdf"
 
 test: $(STAMP) debian-test book pdf
+	$(BIN)/python -m indopacific_st check
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -5,6 +5,8 @@
   change to any of them re-executes the notebooks (Sphinx and jupyter-cache look only at the
   notebooks' own text otherwise, and the book would show stale numbers).
 - Leave code out of the PDF: readers of the printed report never see code cells.
+- Check each guarded paragraph against the data (the `guard` directive, see guards.py) and show
+  a notice at any paragraph the data no longer supports, in HTML and PDF alike.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import altair as alt
 import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 import indopacific_st
+from indopacific_st import guards
+from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
 STYLESHEET = "report.css"
@@ -28,6 +33,7 @@ CSS = """\
 .report-chart .vega-embed { font-family: inherit; }
 table.report-table { font-size: 0.85rem; }
 table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; }
+.stale-statement { border-left-color: #B00020; }
 """
 PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
 
@@ -44,7 +50,11 @@ def vega_lite_version() -> str:
 
 
 def dependencies(app: Sphinx) -> list[Path]:
-    root = Path(app.srcdir)
+    return dependencies_in(Path(app.srcdir))
+
+
+def dependencies_in(root: Path) -> list[Path]:
+    """What every computed page depends on besides its own text: the data, sources and package."""
     files = sorted((root / "data").glob("*"))
     files += [root / "references.bib"]
     files += sorted(PACKAGE_DIR.glob("*.py"))
@@ -73,6 +83,53 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
             path.write_text(text, encoding="utf-8")
 
 
+_DATASETS: dict[tuple, Dataset] = {}
+
+
+def dataset_for(root: Path) -> Dataset:
+    """The dataset, loaded once per build process (and again only when a data file changes)."""
+    files = dependencies_in(root)
+    key = (str(root), tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    if key not in _DATASETS:
+        _DATASETS.clear()
+        _DATASETS[key] = load(root)
+    return _DATASETS[key]
+
+
+class GuardDirective(SphinxDirective):
+    """```{guard}: conditions the next paragraph assumes; a notice when the data breaks one."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        root = Path(self.env.srcdir)
+        for path in dependencies_in(root):
+            self.env.note_dependency(str(path))
+        try:
+            guard = guards.Guard(
+                self.env.docname, None, 0, 0, guards.parse_conditions("\n".join(self.content)), ""
+            )
+            checked = guards.evaluate(dataset_for(root), guard)
+        except guards.GuardError as error:
+            raise self.error(str(error)) from None
+        broken = [c for c in checked.conditions if not c.holds]
+        if not broken:
+            return []
+        notice = nodes.admonition(classes=["warning", "stale-statement"])
+        notice += nodes.title(text="Check this paragraph against the data")
+        text = nodes.paragraph()
+        text += nodes.Text(
+            "It was written when the data gave other values than it gives now: "
+            + "; ".join(
+                f"{c.measure} was “{c.written}” and is now “{c.current}”"
+                for c in broken
+            )
+            + ". Maintainers revise the paragraph, then run make reviewed."
+        )
+        notice += text
+        return [notice]
+
+
 class RemoveCodeSource(SphinxPostTransform):
     """Drop the source of code cells from non-HTML output; their results stay."""
 
@@ -91,4 +148,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
     app.add_post_transform(RemoveCodeSource)
+    app.add_directive("guard", GuardDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -124,6 +124,16 @@ def join_words(words: list[str], last: str = "and") -> str:
     return ", ".join(words[:-1]) + f", {last} " + words[-1]
 
 
+def tied(labels: list[str], count: int, noun: str) -> str:
+    """One leader or a tie, said plainly: 'quantum (nine agreements)' or
+    'quantum, semiconductors, and space, with nine agreements each'."""
+    if not labels:
+        return "none"
+    if len(labels) == 1:
+        return f"{labels[0]} ({plural(count, noun)})"
+    return f"{join_words(labels)}, with {plural(count, noun)} each"
+
+
 def lower_first(label: str) -> str:
     """A label inside a sentence: 'Science, technology or IT' -> 'science, technology or IT'."""
     return label[:1].lower() + label[1:]
@@ -147,6 +157,9 @@ def rank_text(counts, partner: str) -> str:
     above = int((counts["agreements"] > mine).sum())
     below = int((counts["agreements"] < mine).sum())
     joint = "joint " if int((counts["agreements"] == mine).sum()) > 1 else ""
+    partners = f"the {number_word(len(counts))} partners"
+    if above == 0 and below == 0:
+        return f"as many as each of {partners}"
     if above <= below:
-        return f"the {joint}{ORDINALS[above + 1]}most of the six partners"
-    return f"the {joint}{ORDINALS[below + 1]}fewest of the six partners"
+        return f"the {joint}{ORDINALS[above + 1]}most of {partners}"
+    return f"the {joint}{ORDINALS[below + 1]}fewest of {partners}"
