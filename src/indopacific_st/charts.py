@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from indopacific_st import style, views
+from indopacific_st import findings, style, views
 from indopacific_st.dataset import Dataset
 from indopacific_st.display import Figure
 
@@ -121,15 +121,8 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
 
     if partner is None:
         years = announced["date"].dt.year.value_counts().sort_index()
-        busiest = years.idxmax()
         total = announced["id"].nunique()
-        ties = years[years == years.max()]
-        lead = (
-            f"{busiest} was the busiest year"
-            if len(ties) == 1
-            else f"{' and '.join(str(y) for y in ties.index)} tie as the busiest years"
-        )
-        title = f"{lead}: {int(years.max())} of the {total} agreements announced since 2021"
+        title = findings.busiest_year(ds).title
         base = alt.Chart(announced).encode(
             x=x,
             y=alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values())),
@@ -141,7 +134,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
             size=140, filled=True, opacity=0.85, stroke="white", strokeWidth=0.8
         )
         chart = chart.properties(width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20)
-        subtitle = "Each mark is one agreement, placed at the date it was announced; the trilateral dialogue appears for India and South Korea."
+        subtitle = findings.multi_partner(ds).title
         description = listing(
             f"Timeline of {total} agreements announced from 2021, one row per partner. ",
             (f"{y}: {n}" for y, n in years.items()),
@@ -381,28 +374,13 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
     grid = counts.reindex(full, fill_value=0).reset_index()
     grid["partner_label"] = grid["partner"].map(ds.vocabulary.partners)
     grid["label"] = grid["code"].map(labels)
-    reach = grid[grid["agreements"] > 0].groupby("label")["partner"].nunique()
-    widest = reach[reach == reach.max()].index.tolist() if len(reach) else []
+    gap = ""
     if dimension == "domain":
-        absent = [labels[c] for c in labels if reach.get(labels[c], 0) == 0]
-        names = style.join_words([style.lower_first(w) for w in widest])
-        title = (
-            f"{names[0].upper()}{names[1:]} {'reaches' if len(widest) == 1 else 'reach'} "
-            f"{int(reach.max())} of the 6 partners"
-        )
-        gap = (
-            f"No agreement covers {style.join_words([style.lower_first(a) for a in absent], 'or')}. "
-            if absent
-            else ""
-        )
-    elif dimension == "type":
-        totals = ds.agreements["type_label"].value_counts()
-        top = totals.idxmax()
-        title = f"{top}s are the most common type: {int(totals.max())} of {len(ds.agreements)} agreements"
+        finding = findings.domain_reach(ds)
+        gap = finding.facts["absent_sentence"] + " "
     else:
-        totals = grid.groupby("label")["agreements"].sum()
-        top = totals.idxmax()
-        title = f"On the partners' side, {style.lower_first(top)} ministries sign most often: {int(totals.max())} agreements"
+        finding = findings.most_common(ds, dimension)
+    title = finding.title
     present = [labels[c] for c in labels]
     base = alt.Chart(grid).encode(
         x=alt.X(
@@ -436,7 +414,7 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
     chart = (cells + text).properties(
         width=style.WIDTH - 220, height=style.ROW_HEIGHT * 1.2 * len(present)
     )
-    subtitle = (gap if dimension == "domain" else "") + (
+    subtitle = gap + (
         f"Agreements per partner and {heading.lower()}; darker cells hold more agreements."
     )
     description = listing(

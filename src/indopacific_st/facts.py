@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from myst_nb import glue
 
-from indopacific_st import charts, style, views
+from indopacific_st import charts, findings, style, views
 from indopacific_st.dataset import Dataset
 from indopacific_st.display import Text
 
@@ -109,75 +109,77 @@ def glue_all(facts: dict[str, object]) -> None:
         glue(name, Text(shown), display=False)
 
 
-def top_two_text(top_two) -> str:
-    """'Japan and India, with six agreements each' or 'Japan (six) and India (five)'."""
-    (first, second) = top_two.itertuples()
-    if first.agreements == second.agreements:
-        return (
-            f"{first.partner_label} and {second.partner_label}, with "
-            f"{style.plural(int(first.agreements), 'agreement')} each"
-        )
-    return (
-        f"{first.partner_label} ({style.number_word(int(first.agreements))}) and "
-        f"{second.partner_label} ({style.number_word(int(second.agreements))})"
-    )
+def partners_phrase(ds: Dataset, codes: list[str], count: int) -> str:
+    """'Japan and India, with six agreements each' or 'Australia (one agreement)'."""
+    return style.tied([ds.vocabulary.partners[c] for c in codes], count, "agreement")
 
 
 def overview_facts(ds: Dataset) -> dict[str, object]:
-    """What the front page and the overview say in numbers."""
+    """What the front page and the overview say in numbers; the cross-partner findings come from
+    findings.py, which the charts' titles read too."""
     a = ds.agreements
     in_period = a[a["in_period"]]
     years = in_period["year"].value_counts().sort_index()
-    counts = views.partner_counts(ds).sort_values("agreements", ascending=False)
-    top_two = counts.head(2)
+    counts = views.partner_counts(ds).set_index("partner")["agreements"]
+    top = findings.leaders(counts)
+    bottom = findings.leaders(counts, fewest=True)
     signers = views.by_signatory(ds)
     category_ids = signers.groupby("category")["id"].nunique()
-    domains = views.domain_counts(ds).sort_values("agreements", ascending=False)
-    top_domain = domains.iloc[0]
-    reach = views.by_domain(ds).groupby("domain")["partner"].nunique()
-    absent = domains[domains["agreements"] == 0]["domain_label"].map(style.lower_first).tolist()
     review = ds.review
-    multi = a[a["partners"].map(len) > 1]
-    return {
+    nsc_ids = signers[signers["category"] == "national-security-council"]["id"]
+    leader_ids = signers[signers["category"] == "head-of-government"]["id"]
+    leader_years = sorted(a[a["id"].isin(leader_ids)]["year"].unique())
+    day_precise = in_period[in_period["precision"] == "day"]
+    days = day_precise["announced_date"].value_counts()
+    busiest_days = sorted(findings.leaders(days))
+    same_day = day_precise[day_precise["announced_date"].isin(busiest_days)]
+    latest = in_period[in_period["announced_date"] == in_period["announced_date"].max()]
+    seed = a[a["seed_row"].notna()]
+    facts = {
         "total": len(a),
+        "seed_total": len(seed),
+        "added_total": len(a) - len(seed),
+        "added_phrase": "none added beyond it"
+        if len(a) == len(seed)
+        else f"{style.plural(len(a) - len(seed), 'agreement')} added beyond it under the same "
+        "criteria",
         "partners": len(ds.vocabulary.partners),
         "in_period": len(in_period),
         "first": style.date_text(in_period["announced_date"].min(), "month"),
         "last": style.date_text(in_period["announced_date"].max(), "month"),
-        "busiest_year": str(years.idxmax()),
-        "busiest_count": int(years.max()),
+        "latest_names": style.join_words(latest["label"].tolist()),
         "first_two_years": int(years[years.index <= years.index.min() + 1].sum()),
-        "top_two": top_two_text(top_two),
-        "top_two_share": style.share(
-            int(
-                views.by_partner(ds)[views.by_partner(ds)["partner"].isin(top_two["partner"])][
-                    "id"
-                ].nunique()
-            ),
-            len(a),
+        "first_two_years_label": style.join_words(
+            [str(y) for y in years.index if y <= years.index.min() + 1]
         ),
-        "bottom": f"{counts.iloc[-1]['partner_label']} "
-        f"({style.plural(int(counts.iloc[-1]['agreements']), 'agreement')})",
+        "top_us_sentence": top_us_signatory(signers),
+        "top_partners": partners_phrase(ds, top, int(counts.max())),
+        "top_partners_share": style.share(
+            int(views.by_partner(ds).query("partner in @top")["id"].nunique()), len(a)
+        ),
+        "bottom": partners_phrase(ds, bottom, int(counts.min())),
         "nsc_all": int(category_ids.get("national-security-council", 0)),
-        "nsc_first": style.date_text(
-            a[a["id"].isin(signers[signers["category"] == "national-security-council"]["id"])][
-                "announced_date"
-            ].min(),
-            "month",
-        ),
+        "nsc_first": style.date_text(a[a["id"].isin(nsc_ids)]["announced_date"].min(), "month")
+        if len(nsc_ids)
+        else "none",
+        "nsc_partners": style.join_words(
+            [
+                ds.vocabulary.partners[c]
+                for c in ds.vocabulary.partners
+                if c in set(signers[signers["id"].isin(nsc_ids)]["partner"])
+            ]
+        )
+        or "none",
         "leader_level": int(category_ids.get("head-of-government", 0)),
+        "leader_years": style.join_words([str(y) for y in leader_years]) or "none",
         "commerce_all": int(category_ids.get("commerce-trade-industry", 0)),
         "foreign_all": int(category_ids.get("foreign-affairs", 0)),
         "binding_all": int(a["binding"].sum()),
-        "top_domain": style.lower_first(top_domain["domain_label"]),
-        "top_domain_count": int(top_domain["agreements"]),
-        "top_domain_partners": int(reach.get(top_domain["domain"], 0)),
-        "absent_domains": ", ".join(absent[:-1])
-        + (" or " if len(absent) > 1 else "")
-        + (absent[-1] if absent else "")
-        if absent
-        else "none",
-        "absent_count": len(absent),
+        "binding_names": style.join_words(a[a["binding"]]["label"].tolist()) or "none",
+        "same_day_count": int(days.max()) if len(days) else 0,
+        "same_day_dates": style.join_words([style.date_text(d, "day") for d in busiest_days])
+        or "none",
+        "same_day_names": style.join_words(same_day["label"].tolist()) or "none",
         "corrected_agreements": int(
             review[review["finding"] == "correction"]["agreement_id"].nunique()
         ),
@@ -189,12 +191,35 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "sourced_all": int(a["sourced"].sum()),
         "links": int((a["parent_id"] != "").sum()),
         "parents_outside": len(views.parents_outside(ds)),
-        "multi_partner": len(multi),
         "before_period": int((~a["in_period"]).sum()),
         "version": ds.version,
         "updated": style.date_text(pd.Timestamp(ds.updated), "day"),
         "dataset_title": ds.title,
     }
+    for name, finding in {
+        "busiest": findings.busiest_year(ds),
+        "domain": findings.domain_reach(ds),
+        "type": findings.most_common(ds, "type"),
+        "category": findings.most_common(ds, "category"),
+        "multi": findings.multi_partner(ds),
+    }.items():
+        facts.update(finding.facts)
+        facts[f"{name}_title"] = finding.title.rstrip(".")
+    return facts
+
+
+def top_us_signatory(signers: pd.DataFrame) -> str:
+    """The U.S. institution that signs the most agreements below leader level (all, in a tie)."""
+    us = signers[(signers["country"] == "US") & (signers["category"] != "head-of-government")]
+    counts = us.groupby("institution_name")["id"].nunique()
+    names = sorted(findings.leaders(counts))
+    if not names:
+        return "No U.S. institution below leader level signs an agreement."
+    verb = "is" if len(names) == 1 else "are"
+    return (
+        f"Below leader level, the U.S. signatory with the most agreements {verb} "
+        f"{style.tied(names, int(counts.max()), 'agreement')}."
+    )
 
 
 def glue_partner_chapter(ds: Dataset, partner: str) -> None:

@@ -18,7 +18,8 @@ Measures (values are lists joined with "; ", or "(none)"):
 - `children A`: agreements whose parent is A; `signed-by I`: agreements institution I signs;
 - `domain D`, `type T`, `category C`: agreements covering domain D, of type T, signed by a
   ministry of category C;
-- `counts`: agreements per partner;
+- `counts`: agreements per partner; `binding`: the legally binding agreements;
+- `announced Y`: agreements announced in year (or month, YYYY-MM) Y; `latest`: the latest ones;
 - `A.column`: one column of agreement A as data/agreements.csv holds it.
 """
 
@@ -94,6 +95,19 @@ def of_category(ds: Dataset, category: str) -> str:
     return ids(ds.agreements[ds.agreements["id"].isin(wanted)])
 
 
+def binding(ds: Dataset, _: str = "") -> str:
+    return ids(ds.agreements[ds.agreements["binding"]])
+
+
+def announced_in(ds: Dataset, year: str) -> str:
+    return ids(ds.agreements[ds.agreements["announced"].str.startswith(year)])
+
+
+def latest(ds: Dataset, _: str = "") -> str:
+    a = ds.agreements
+    return ids(a[a["announced_date"] == a["announced_date"].max()])
+
+
 def counts(ds: Dataset, _: str = "") -> str:
     table = views.partner_counts(ds)
     return joined(f"{r.partner} {r.agreements}" for r in table.itertuples())
@@ -109,6 +123,9 @@ MEASURES: dict[str, Callable[[Dataset, str], str]] = {
     "type": of_type,
     "category": of_category,
     "counts": counts,
+    "binding": binding,
+    "announced": announced_in,
+    "latest": latest,
 }
 
 

@@ -61,9 +61,16 @@ def number_word(n: int) -> str:
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
 
 
+def plural_noun(word: str) -> str:
+    """'dialogue' -> 'dialogues', 'treaty' -> 'treaties'."""
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """'one agreement', 'six agreements'."""
-    word = singular if n == 1 else (plural_form or f"{singular}s")
+    word = singular if n == 1 else (plural_form or plural_noun(singular))
     return f"{'no' if n == 0 else number_word(n)} {word}"
 
 
