@@ -32,6 +32,10 @@ ALLOWED = {
     "five criteria": "the seed table's fixed design",
     "23 agreements": "the seed table's fixed length, a historical fact",
     "23 rows": "the seed table's fixed length, a historical fact",
+    "more than one partner": "a definition, not a count",
+    "at least one": "a condition, not a rank",
+    "ISO 3166-1": "the name of a standard",
+    "UTF-8": "the name of an encoding",
 }
 # Words that state a count or a rank. "one" counts only before a noun of the data.
 NUMBER_WORDS = (
@@ -41,7 +45,7 @@ NUMBER_WORDS = (
 DATA_NOUNS = r"(?:agreements?|partners?|rows?|domains?|treaty|treaties|statements?|dialogues?|memorandums?|partnerships?|initiatives?|channels?)"
 SUPERLATIVES = "most fewest least shortest longest largest smallest only sole".split()
 # "all" and "every" state a fact of the data when they quantify over partners or agreements.
-QUANTIFIERS = r"\b(?:all|every|each|none|neither|both)(?: of)?(?: the| its| their| them)? " + DATA_NOUNS
+QUANTIFIERS = r"\b(?:all|every|none|neither|both)(?: of)?(?: the| its| their| them)? " + DATA_NOUNS
 RANKS = "most fewest least shortest longest largest smallest".split()
 MONTHS = (
     "January February March April May June July August September October November December".split()
@@ -54,6 +58,7 @@ MARKUP = [
     (re.compile(r"`[^`]*`"), " "),  # inline code
     (re.compile(r"\]\([^)]*\)"), "]"),  # link targets
     (re.compile(r"<[^>]+>"), " "),  # HTML
+    (re.compile(r"^%.*$", re.M), " "),  # MyST comments
     (re.compile(r"https?://\S+"), " "),
     (re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\""), " "),  # quotations
     # Dates of sources' events: "16 April 2021", "April 2021", "2021", "1-2 December".
@@ -64,15 +69,24 @@ MARKUP = [
 ]
 
 
+# A paragraph about the seed table itself (a fixed historical document) may state its numbers: a
+# MyST comment right before it says so, with the reason, e.g. "% fixed: the seed table's numbering".
+FIXED = re.compile(r"^%\s*fixed:\s*\S", re.M)
+
+
 def paragraphs():
-    """(where, paragraph, guarded) for every paragraph of every chapter."""
+    """(where, paragraph, exempt) for every paragraph of every chapter; a paragraph is exempt from
+    the count rules when a guard or a '% fixed:' comment stands right before it."""
     for path, cell, text in guards.chapter_texts(ROOT):
         guarded_spans = [(g.end, g.end + 2) for g in guards.guards_in(text, str(path), cell)]
         position = 0
         for block in re.split(r"\n\s*\n", text):
             start = text.find(block, position)
             position = start + len(block)
-            guarded = any(text[end:start].strip() == "" for end, _ in guarded_spans if end <= start)
+            before = text[:start].rstrip().rsplit("\n", 1)[-1]
+            guarded = bool(FIXED.match(before) or FIXED.match(block)) or any(
+                text[end:start].strip() == "" for end, _ in guarded_spans if end <= start
+            )
             where = f"{path.relative_to(ROOT)}" + (f", cell {cell}" if cell is not None else "")
             yield where, block, guarded
 
@@ -81,6 +95,7 @@ def plain(paragraph: str) -> str:
     text = paragraph
     for pattern, replacement in MARKUP:
         text = pattern.sub(replacement, text)
+    text = " ".join(text.split())
     for phrase in ALLOWED:
         text = re.sub(re.escape(phrase), " ", text, flags=re.I)
     return text

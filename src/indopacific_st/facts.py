@@ -186,6 +186,7 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "corrections": int((review["finding"] == "correction").sum()),
         "disagreements": int((review["finding"] == "disagreement").sum()),
         "criteria_findings": int((review["finding"] == "criteria").sum()),
+        "correction_fields": correction_fields(ds),
         "outside_criterion_1": int(a["type_outside_criterion_1"].sum()),
         "unsourced_all": int((~a["sourced"]).sum()),
         "sourced_all": int(a["sourced"].sum()),
@@ -206,6 +207,26 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         facts.update(finding.facts)
         facts[f"{name}_title"] = finding.title.rstrip(".")
     return facts
+
+
+def correction_fields(ds: Dataset) -> str:
+    """The fields the sources correct, most corrected first (ties in the vocabulary's order):
+    'date (ten), signatories (six) and type (four)'."""
+    corrections = ds.review[ds.review["finding"] == "correction"]
+    counts = corrections["field"].value_counts()
+    order = sorted(
+        counts.index, key=lambda f: (-counts[f], list(ds.vocabulary.review_fields).index(f))
+    )
+    return (
+        style.join_words(
+            [
+                f"{style.lower_first(ds.vocabulary.review_fields[f])} "
+                f"({style.number_word(int(counts[f]))})"
+                for f in order
+            ]
+        )
+        or "none"
+    )
 
 
 def top_us_signatory(signers: pd.DataFrame) -> str:
