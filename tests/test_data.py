@@ -51,9 +51,11 @@ def problems(project: Path) -> str:
 
 
 def test_dataset_holds_all_seed_agreements(ds):
-    assert len(ds.agreements) == 23
-    assert sorted(ds.agreements["seed_row"].dropna().astype(int)) == list(range(1, 24))
-    per_partner = ds.agreements.explode("partners")["partners"].value_counts().to_dict()
+    # The seed table is a fixed historical input: its 23 rows and their partners are pinned; rows a
+    # maintainer adds (with an empty seed_row) are not.
+    seed = ds.agreements[ds.agreements["seed_row"].notna()]
+    assert sorted(seed["seed_row"].astype(int)) == list(range(1, 24))
+    per_partner = seed.explode("partners")["partners"].value_counts().to_dict()
     assert per_partner == {"JP": 6, "KR": 3, "TW": 4, "AU": 1, "SG": 4, "IN": 6}
 
 
@@ -84,11 +86,12 @@ def test_types_outside_criterion_1_are_flagged(ds):
     assert flagged == {"Meeting", "Collaboration", "Seminar", "MoU", "Working Group"}
 
 
-def test_unsourced_agreements_are_the_two_taiwan_events(ds):
-    assert sorted(ds.agreements.loc[~ds.agreements["sourced"], "seed_row"]) == [10, 11]
+def test_an_agreement_is_unsourced_exactly_when_it_cites_nothing(ds):
+    cites_nothing = ds.agreements["sources"].map(len) == 0
+    assert (ds.agreements["sourced"] == ~cites_nothing).all()
 
 
-def test_check_command_reports_counts():
+def test_check_command_reports_counts(ds):
     result = subprocess.run(
         [sys.executable, "-m", "indopacific_st", "check"],
         capture_output=True,
@@ -96,7 +99,9 @@ def test_check_command_reports_counts():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "23 agreements" in result.stdout and "Japan 6" in result.stdout
+    japan = len(ip.views.for_partner(ds, "JP"))
+    assert f"{len(ds.agreements)} agreements" in result.stdout
+    assert f"Japan {japan}" in result.stdout
 
 
 # --- Bad input --------------------------------------------------------------------------------

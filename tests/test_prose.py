@@ -121,7 +121,7 @@ def test_no_typed_numbers_in_the_prose():
     for where, paragraph, guarded in paragraphs():
         words = typed_facts(paragraph, guarded)
         if words:
-            offences.append(f"{where}: {sorted(set(words))} in \"{guards.first_words(paragraph)}\"")
+            offences.append(f'{where}: {sorted(set(words))} in "{guards.first_words(paragraph)}"')
     assert not offences, (
         "Typed numbers or superlatives in the prose (glue them from facts.py, guard the paragraph, "
         "or allow the phrase in tests/test_prose.py with a reason):\n" + "\n".join(offences)

@@ -73,7 +73,11 @@ def listing(intro: str, parts: Iterable[str]) -> str:
 
 
 def date_label(frame: pd.DataFrame, date: str = "date", precision: str = "precision") -> pd.Series:
-    return frame.apply(lambda r: style.date_text(r[date], r[precision]), axis=1)
+    return pd.Series(
+        [style.date_text(d, p) for d, p in zip(frame[date], frame[precision], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 # --- Timelines ------------------------------------------------------------------------------
@@ -203,7 +207,9 @@ def domain_chart(ds: Dataset, partner: str) -> Figure:
     missing = int((counts["agreements"] == 0).sum())
     names = style.join_words([style.lower_first(w) for w in top["domain_label"]])
     k = int(top["agreements"].iloc[0])
-    if total == 1:
+    if total == 0:
+        title = f"{label}: no agreement, so no domain covered"
+    elif total == 1:
         title = f"{label}'s only agreement covers {names}"
     else:
         title = (
@@ -258,8 +264,10 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
     sides = [views.US_LABEL, label]
     own = counts[counts["side"] == label].sort_values("agreements", ascending=False)
     top = own[own["agreements"] == own["agreements"].max()]
-    k = int(top["agreements"].iloc[0])
-    if len(top) > 2:
+    k = int(top["agreements"].iloc[0]) if len(top) else 0
+    if total == 0:
+        title = f"{label}: no agreement, so no signing ministry to show"
+    elif len(top) > 2:
         title = (
             f"{label}'s signatures are spread: {len(top)} ministry categories each sign "
             f"{style.portion(k, total, label)}"
@@ -339,9 +347,7 @@ def partner_share_chart(ds: Dataset, partner: str) -> Figure:
         )
     ) + base.mark_text(align="left", dx=4, color="#222222").encode(text="agreements:Q")
     chart = chart.properties(width=style.WIDTH - 160, height=style.ROW_HEIGHT * 6 + 10)
-    subtitle = (
-        "Agreements per partner; the trilateral dialogue counts for both India and South Korea."
-    )
+    subtitle = findings.multi_partner(ds).facts["counts_note"]
     description = listing(
         "Bar chart of agreements per partner: ",
         (f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows()),

@@ -136,20 +136,26 @@ def multi_partner(ds: Dataset) -> Finding:
     """Agreements with more than one partner, which every per-partner count includes once per
     partner."""
     multi = ds.agreements[ds.agreements["partners"].map(len) > 1]
-    if multi.empty:
-        text = "Each mark is one agreement, placed at the date it was announced."
-    else:
-        which = style.join_words(
+    text = "Each mark is one agreement, placed at the date it was announced"
+    note = "Agreements per partner"
+
+    def each(verb: str) -> str:
+        return style.join_words(
             [
-                f"the {r.label} appears for "
+                f"the {r.label} {verb} "
                 + style.join_words([ds.vocabulary.partners[p] for p in r.partners])
                 for r in multi.itertuples()
             ]
         )
-        text = f"Each mark is one agreement, placed at the date it was announced; {which}."
+
+    if not multi.empty:
+        text += f"; {each('appears for')}"
+        note += f"; {each('counts for')}"
+    text += "."
     return Finding(
         text,
         {
+            "counts_note": note + ".",
             "multi_partner": len(multi),
             "multi_partner_names": style.join_words(multi["label"].tolist()) or "none",
             "partner_total": int(views.partner_counts(ds)["agreements"].sum()),

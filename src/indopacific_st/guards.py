@@ -135,8 +135,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    return str(value)
+        return NONE
+    return str(value) if str(value).strip() else NONE
 
 
 def measure(ds: Dataset, expression: str) -> str:
