@@ -36,8 +36,9 @@ def ds() -> ip.Dataset:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A scratch copy of the data and bibliography that a test may break."""
+    """A scratch copy of the data, bibliography and chapters (their citations) that a test may break."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
     return tmp_path
 

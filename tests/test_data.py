@@ -75,7 +75,7 @@ def test_verified_values_replace_seed_values_and_both_are_kept(ds):
 
 def test_dates_carry_their_precision(ds):
     by_id = ds.agreements.set_index("id")
-    assert by_id.loc["in-ict-wg", "precision"] == "year"
+    assert by_id.loc["in-ict-wg", "precision"] == "month"
     assert by_id.loc["jp-core", "precision"] == "day"
     assert not by_id.loc["in-ict-wg", "in_period"]
     assert by_id.loc["in-ict-wg", "scope_exception"]

@@ -14,36 +14,22 @@ from frictionless import Resource, Schema
 from indopacific_st import bibliography
 from indopacific_st.validation import (
     CRITERION_1_TYPES,
-    HOME_COUNTRY,
     PERIOD_START,
+    Context,
     DataError,
     Problem,
-    category_problem,
+    Vocabulary,
     check_bytes,
-    country_problem,
-    date_problem,
-    find_cycles,
+    check_rules,
     frictionless_problems,
     header_problems,
     parse_date,
-    quoted,
 )
 
 DATA_DIR = "data"
 DESCRIPTOR = "datapackage.json"
 BIBLIOGRAPHY = "references.bib"
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Codes allowed in the data and their reader-facing labels, as data/datapackage.json defines them."""
-
-    partners: dict[str, str]
-    types: dict[str, str]
-    domains: dict[str, str]
-    categories: dict[str, str]
-    findings: dict[str, str]
-    review_fields: dict[str, str]
+CHAPTERS = "chapters"
 
 
 @dataclass(frozen=True)
@@ -55,6 +41,7 @@ class Dataset:
     events: pd.DataFrame
     review: pd.DataFrame
     vocabulary: Vocabulary
+    source_kinds: dict[str, str]
     descriptor: dict
     title: str
     version: str
@@ -146,15 +133,17 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
         categories=categories_of(schemas["institutions"], "category"),
         findings=categories_of(schemas["seed-review"], "finding"),
         review_fields=categories_of(schemas["seed-review"], "field"),
+        rules=categories_of(schemas["seed-review"], "rule"),
     )
-    bib_keys, bib_problems = bibliography.keys(root / BIBLIOGRAPHY)
+    entries, bib_problems = bibliography.entries(root / BIBLIOGRAPHY)
     problems += bib_problems
 
     if all(rows is not None for rows in tables.values()):
         # Cross-file checks on a file that could not be read would only repeat its problem.
-        problems += cross_checks(
-            tables, vocabulary, bib_keys or set(), today, check_bib=bib_keys is not None
+        context = Context(
+            tables, vocabulary, entries, bibliography.chapter_citations(root / CHAPTERS), today
         )
+        problems += check_rules(context)
     if problems:
         raise DataError(problems)
 
@@ -164,228 +153,13 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
         events=events_frame(tables["events"]),
         review=frame(tables["seed-review"]),
         vocabulary=vocabulary,
+        source_kinds={key: fields.get("kind", "") for key, fields in (entries or {}).items()},
         descriptor=descriptor,
         title=descriptor.get("title", "dataset"),
         version=str(descriptor.get("version", "")),
         updated=dt.date.fromisoformat(descriptor["updated"]),
         root=root,
     )
-
-
-def cross_checks(
-    tables: dict[str, list[dict]],
-    vocabulary: Vocabulary,
-    bib_keys: set[str],
-    today: dt.date,
-    check_bib: bool,
-) -> list[Problem]:
-    """Codes from the vocabulary, dates, references between files, and the lineage."""
-    problems: list[Problem] = []
-    agreements_file = f"{DATA_DIR}/agreements.csv"
-    institutions_file = f"{DATA_DIR}/institutions.csv"
-    partner_names = vocabulary.partners
-    countries = {HOME_COUNTRY: "United States", **partner_names}
-
-    institutions = {}
-    for row in tables["institutions"]:
-        if not row["_valid"]:
-            continue
-        institutions[row["id"]] = row
-        message = country_problem(row["country"], countries)
-        if message:
-            problems.append(Problem(institutions_file, row["_row"], "country", message))
-        if row["category"] not in vocabulary.categories:
-            problems.append(
-                Problem(
-                    institutions_file,
-                    row["_row"],
-                    "category",
-                    category_problem("ministry category", row["category"], vocabulary.categories),
-                )
-            )
-        prefix = row["id"].split("-")[0].upper()
-        if prefix != row["country"]:
-            problems.append(
-                Problem(
-                    institutions_file,
-                    row["_row"],
-                    "id",
-                    f"{quoted(row['id'])} should start with the country code "
-                    f"'{row['country'].lower()}-' of its country column.",
-                )
-            )
-
-    ids = {row["id"] for row in tables["agreements"] if row.get("id")}
-    parents: dict[str, str] = {}
-    for row in tables["agreements"]:
-        if not row["_valid"]:
-            continue
-        line = row["_row"]
-        for column, allowed, what in (
-            ("partners", partner_names, "partner"),
-            ("domains", vocabulary.domains, "domain"),
-        ):
-            items = clean_list(row[column])
-            if not items:
-                problems.append(
-                    Problem(agreements_file, line, column, f"list at least one {what}.")
-                )
-            for item in items:
-                if column == "partners":
-                    message = country_problem(item, partner_names)
-                elif item not in allowed:
-                    message = category_problem(what, item, allowed)
-                else:
-                    message = None
-                if message:
-                    problems.append(Problem(agreements_file, line, column, message))
-            if len(items) != len(set(items)):
-                problems.append(
-                    Problem(agreements_file, line, column, f"a {what} is listed twice.")
-                )
-        if row["type"] not in vocabulary.types:
-            problems.append(
-                Problem(
-                    agreements_file,
-                    line,
-                    "type",
-                    category_problem("type", row["type"], vocabulary.types),
-                )
-            )
-        if not str(row["name"]).strip():
-            problems.append(Problem(agreements_file, line, "name", "the name is blank."))
-
-        message = date_problem(row["announced"], today)
-        if message:
-            problems.append(Problem(agreements_file, line, "announced", message))
-        else:
-            announced, _ = parse_date(row["announced"])
-            if announced < PERIOD_START and not (row.get("scope_exception") or "").strip():
-                problems.append(
-                    Problem(
-                        agreements_file,
-                        line,
-                        "announced",
-                        f"{quoted(row['announced'])} is before 1 January 2021, outside the report's "
-                        "period (criterion #4). Correct the date, or explain in 'scope_exception' why "
-                        "the agreement is kept.",
-                    )
-                )
-
-        signatories = clean_list(row["signatories"])
-        if not signatories:
-            problems.append(
-                Problem(agreements_file, line, "signatories", "list at least one institution.")
-            )
-        for item in signatories:
-            if item not in institutions:
-                problems.append(
-                    Problem(
-                        agreements_file,
-                        line,
-                        "signatories",
-                        f"{quoted(item)} is not an id in {institutions_file}; add the institution "
-                        "there first, or use one of its ids.",
-                    )
-                )
-        partners = set(clean_list(row["partners"]))
-        sides = {institutions[i]["country"] for i in signatories if i in institutions}
-        if signatories and all(i in institutions for i in signatories) and not sides & partners:
-            problems.append(
-                Problem(
-                    agreements_file,
-                    line,
-                    "signatories",
-                    "no signatory belongs to a partner listed in 'partners'.",
-                )
-            )
-
-        parent_id = (row.get("parent_id") or "").strip()
-        if parent_id:
-            if parent_id == row["id"]:
-                problems.append(
-                    Problem(
-                        agreements_file, line, "parent_id", "an agreement cannot be its own parent."
-                    )
-                )
-            elif parent_id not in ids:
-                problems.append(
-                    Problem(
-                        agreements_file,
-                        line,
-                        "parent_id",
-                        f"{quoted(parent_id)} is not an id in {agreements_file}; leave it empty "
-                        "when the parent is not in the dataset.",
-                    )
-                )
-            else:
-                parents[row["id"]] = parent_id
-
-        problems += source_problems(agreements_file, line, row.get("sources"), bib_keys, check_bib)
-
-    for cycle in find_cycles(parents):
-        lines = {r["id"]: r["_row"] for r in tables["agreements"]}
-        loop = " -> ".join([*cycle, cycle[0]])
-        problems.append(
-            Problem(
-                agreements_file,
-                lines[cycle[0]],
-                "parent_id",
-                f"the parent links go round in a circle ({loop}); an agreement cannot descend from itself.",
-            )
-        )
-
-    for name, label in (("events", "events.csv"), ("seed-review", "seed_review.csv")):
-        for row in tables[name]:
-            if not row["_valid"]:
-                continue
-            file = f"{DATA_DIR}/{label}"
-            if row["agreement_id"] not in ids:
-                problems.append(
-                    Problem(
-                        file,
-                        row["_row"],
-                        "agreement_id",
-                        f"{quoted(row['agreement_id'])} is not an id in {agreements_file}.",
-                    )
-                )
-            if name == "events":
-                message = date_problem(row["date"], today)
-                if message:
-                    problems.append(Problem(file, row["_row"], "date", message))
-            else:
-                for column, allowed in (
-                    ("field", vocabulary.review_fields),
-                    ("finding", vocabulary.findings),
-                ):
-                    if row[column] not in allowed:
-                        problems.append(
-                            Problem(
-                                file,
-                                row["_row"],
-                                column,
-                                category_problem(column, row[column], allowed),
-                            )
-                        )
-            problems += source_problems(file, row["_row"], row.get("sources"), bib_keys, check_bib)
-    return problems
-
-
-def source_problems(
-    file: str, line: int, sources, bib_keys: set[str], check_bib: bool
-) -> list[Problem]:
-    if not check_bib:
-        return []
-    return [
-        Problem(
-            file,
-            line,
-            "sources",
-            f"{quoted(key)} has no entry in {BIBLIOGRAPHY}; add the entry there first.",
-        )
-        for key in clean_list(sources)
-        if key not in bib_keys
-    ]
 
 
 LIST_COLUMNS = ("partners", "signatories", "domains", "sources")

@@ -7,11 +7,22 @@ import pandas as pd
 from indopacific_st import style, views
 from indopacific_st.dataset import Dataset
 from indopacific_st.display import Table, citations
+from indopacific_st.validation import SOURCE_KINDS
 
 
 def signatory_names(ds: Dataset, ids: list[str]) -> str:
     names = ds.institutions.set_index("id")["name"]
     return "; ".join(names[i] for i in ids)
+
+
+def sources_by_kind(ds: Dataset, keys: list[str]) -> str:
+    """The cited sources grouped by kind, official ones first, each group labelled."""
+    groups = [
+        (label, [k for k in keys if ds.source_kinds.get(k) == kind])
+        for kind, label in SOURCE_KINDS.items()
+    ]
+    cells = [f"{citations(group)} ({label})" for label, group in groups if group]
+    return "; ".join(cells) or citations([])
 
 
 def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
@@ -28,7 +39,7 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
             "Domains": table["domains"].map(
                 lambda codes: ", ".join(ds.vocabulary.domains[c] for c in codes)
             ),
-            "Sources": table["sources"].map(citations),
+            "Sources": table["sources"].map(lambda keys: sources_by_kind(ds, keys)),
         }
     )
     widths = (30, 12, 11, 28, 20, 16)

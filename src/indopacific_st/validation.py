@@ -1,4 +1,20 @@
-"""Check the data files and explain every problem in words a maintainer can act on."""
+"""Check the data files and explain every problem in words a maintainer can act on.
+
+What each part validates:
+- check_bytes, header_problems, frictionless_problems: one CSV file of data/ at a time (encoding, header,
+  cell types and required cells against data/datapackage.json).
+- The rules in RULES (each a small function of a Context, returning Problems) check what needs more
+  than one cell or file:
+  data/institutions.csv: institution_countries, institution_categories.
+  data/agreements.csv: agreement_lists, agreement_types, agreement_dates, agreement_signatories,
+  agreement_parents, parent_cycles; against the seed table's published columns: silent_departures.
+  data/events.csv: known_agreements (with seed_review.csv), event_dates, events_follow_announcement.
+  data/seed_review.csv: review_codes, findings_mean_what_they_say.
+  references.bib: source_keys (every 'sources' cell has an entry), entries_cited, source_addresses,
+  source_kinds.
+Every message names the file, the spreadsheet row (header = row 1) or bibliography entry, the column
+or field, the value found and what is allowed.
+"""
 
 from __future__ import annotations
 
@@ -296,3 +312,574 @@ def find_cycles(parents: dict[str, str]) -> list[list[str]]:
 
 
 URL_PATTERN = re.compile(r"^https?://", re.IGNORECASE)
+
+AGREEMENTS = "data/agreements.csv"
+INSTITUTIONS = "data/institutions.csv"
+EVENTS = "data/events.csv"
+REVIEW = "data/seed_review.csv"
+BIBLIOGRAPHY = "references.bib"
+# What kind of page a bibliography entry is (its 'kind' field), in the order tables list them.
+SOURCE_KINDS = {
+    "official": "official",
+    "repost": "repost of an official text",
+    "news": "news or other report",
+    "research": "research compilation",
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Codes allowed in the data and their reader-facing labels, as data/datapackage.json defines them."""
+
+    partners: dict[str, str]
+    types: dict[str, str]
+    domains: dict[str, str]
+    categories: dict[str, str]
+    findings: dict[str, str]
+    review_fields: dict[str, str]
+    rules: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the rules read: the typed rows of each file, the vocabulary and the bibliography."""
+
+    tables: dict[str, list[dict]]
+    vocabulary: Vocabulary
+    bibliography: dict[str, dict[str, str]] | None  # key -> fields; None when unreadable
+    chapter_citations: set[str]
+    today: dt.date
+
+    def rows(self, name: str) -> list[dict]:
+        """The rows of one file that passed the single-file checks."""
+        return [row for row in self.tables[name] if row["_valid"]]
+
+
+def items(value) -> list[str]:
+    return [item.strip() for item in (value or []) if item and item.strip()]
+
+
+def text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+# --- The seed table's published text, made comparable ---------------------------------------
+
+# Damage the seed table took in scanning, repaired before its text is compared with a verified
+# value. Kept short on purpose: anything else that differs needs a seed-review row.
+SCANNING_DAMAGE = (
+    (
+        re.compile(r"\bU\.S\.?\s*-?\s*(?=[A-Z])"),
+        "U.S.-",
+    ),  # "U.SJapan", "U.S Singapore" -> "U.S.-Japan"
+    (re.compile("Indglobalustry"), "Industry"),
+    (re.compile("Novemeber"), "November"),
+    (re.compile("Commerical"), "Commercial"),
+)
+MONTHS = "|".join(calendar.month_name[1:])
+PUBLISHED_DATES = (  # the first date a seed cell gives, as ISO text with its precision
+    (re.compile(rf"(\d{{1,2}}) ({MONTHS}),? (\d{{4}})"), ("day", "month", "year")),
+    (re.compile(rf"({MONTHS}) (\d{{1,2}})(?:-\d{{1,2}})?, ?(\d{{4}})"), ("month", "day", "year")),
+    (re.compile(rf"({MONTHS}),? (\d{{4}})"), ("month", "year")),
+)
+
+
+def repaired(published: str) -> str:
+    """The seed's text with its scanning damage repaired and its spacing collapsed."""
+    value = " ".join(text(published).split())
+    for pattern, replacement in SCANNING_DAMAGE:
+        value = pattern.sub(replacement, value)
+    return value
+
+
+def comparable_name(value: str) -> str:
+    """A name as compared with the seed's: repaired, lower case, no quotation marks or leading 'the'."""
+    value = re.sub(r"[\"'“”]", "", repaired(value)).casefold()
+    return value.removeprefix("the ").strip()
+
+
+def published_date(published: str) -> str | None:
+    """The first date in a seed cell as YYYY-MM-DD or YYYY-MM, or None when it gives none."""
+    value = repaired(published)
+    found = [(m.start(), m, parts) for p, parts in PUBLISHED_DATES if (m := p.search(value))]
+    if not found:
+        return None
+    _, match, parts = min(found, key=lambda f: f[0])
+    got = dict(zip(parts, match.groups(), strict=True))
+    month = list(calendar.month_name).index(got["month"])
+    day = f"-{int(got['day']):02d}" if "day" in got else ""
+    return f"{got['year']}-{month:02d}{day}"
+
+
+def seed_signatories(published: str, institutions: list[dict]) -> set[str]:
+    """The institutions whose seed names occur in the seed's 'Signed by' text."""
+    value = comparable_name(published)
+    return {
+        row["id"]
+        for row in institutions
+        if any(comparable_name(name) in value for name in items(row.get("seed_names")))
+    }
+
+
+def seed_and_verified(ctx: Context, row: dict, field: str) -> tuple[str, str] | None:
+    """The seed's value and the verified value of one field, comparable; None if not compared."""
+    if field == "signatories":
+        seed = seed_signatories(row["signatories_published"], ctx.rows("institutions"))
+        return "; ".join(sorted(seed)), "; ".join(sorted(items(row["signatories"])))
+    if field == "date":
+        if date_problem(text(row["announced"]), ctx.today):
+            return None  # agreement_dates reports it
+        return published_date(row["announced_published"]) or "", text(row["announced"])
+    column = {"name": "name", "type": "type", "parent": "parent"}.get(field)
+    if column is None:
+        return None
+    return comparable_name(row[f"{column}_published"]), comparable_name(row[column])
+
+
+COMPARED_FIELDS = ("name", "type", "date", "signatories", "parent")
+FIELD_COLUMNS = {"date": "announced"}
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def institution_countries(ctx: Context) -> list[Problem]:
+    """institutions.csv: a country in scope, and an id that starts with its code."""
+    countries = {HOME_COUNTRY: "United States", **ctx.vocabulary.partners}
+    problems = []
+    for row in ctx.rows("institutions"):
+        message = country_problem(row["country"], countries)
+        if message:
+            problems.append(Problem(INSTITUTIONS, row["_row"], "country", message))
+        elif row["id"].split("-")[0].upper() != row["country"]:
+            problems.append(
+                Problem(
+                    INSTITUTIONS,
+                    row["_row"],
+                    "id",
+                    f"{quoted(row['id'])} should start with the country code "
+                    f"'{row['country'].lower()}-' of its country column.",
+                )
+            )
+    return problems
+
+
+def institution_categories(ctx: Context) -> list[Problem]:
+    """institutions.csv: a ministry category from criterion #2."""
+    allowed = ctx.vocabulary.categories
+    return [
+        Problem(
+            INSTITUTIONS,
+            row["_row"],
+            "category",
+            category_problem("ministry category", row["category"], allowed),
+        )
+        for row in ctx.rows("institutions")
+        if row["category"] not in allowed
+    ]
+
+
+def agreement_lists(ctx: Context) -> list[Problem]:
+    """agreements.csv: partners and domains, at least one each, known, none twice."""
+    problems = []
+    for row in ctx.rows("agreements"):
+        for column, what in (("partners", "partner"), ("domains", "domain")):
+            listed = items(row[column])
+            if not listed:
+                problems.append(
+                    Problem(AGREEMENTS, row["_row"], column, f"list at least one {what}.")
+                )
+            for item in listed:
+                if column == "partners":
+                    message = country_problem(item, ctx.vocabulary.partners)
+                elif item not in ctx.vocabulary.domains:
+                    message = category_problem(what, item, ctx.vocabulary.domains)
+                else:
+                    message = None
+                if message:
+                    problems.append(Problem(AGREEMENTS, row["_row"], column, message))
+            if len(listed) != len(set(listed)):
+                problems.append(
+                    Problem(
+                        AGREEMENTS,
+                        row["_row"],
+                        column,
+                        f"{quoted('; '.join(listed))} lists a {what} twice; list each once.",
+                    )
+                )
+    return problems
+
+
+def agreement_types(ctx: Context) -> list[Problem]:
+    """agreements.csv: a type from criterion #1."""
+    return [
+        Problem(
+            AGREEMENTS,
+            row["_row"],
+            "type",
+            category_problem("type", row["type"], ctx.vocabulary.types),
+        )
+        for row in ctx.rows("agreements")
+        if row["type"] not in ctx.vocabulary.types
+    ]
+
+
+def agreement_dates(ctx: Context) -> list[Problem]:
+    """agreements.csv: a real, past date, after 1 January 2021 unless a scope exception says why."""
+    problems = []
+    for row in ctx.rows("agreements"):
+        message = date_problem(row["announced"], ctx.today)
+        if not message and parse_date(row["announced"])[0] < PERIOD_START:
+            if not text(row.get("scope_exception")):
+                message = (
+                    f"{quoted(row['announced'])} is before 1 January 2021, outside the report's "
+                    "period (criterion #4). Correct the date, or explain in 'scope_exception' why "
+                    "the agreement is kept."
+                )
+        if message:
+            problems.append(Problem(AGREEMENTS, row["_row"], "announced", message))
+    return problems
+
+
+def agreement_signatories(ctx: Context) -> list[Problem]:
+    """agreements.csv: signatories are institutions, and one belongs to a listed partner."""
+    institutions = {row["id"]: row for row in ctx.rows("institutions")}
+    problems = []
+    for row in ctx.rows("agreements"):
+        signatories = items(row["signatories"])
+        unknown = [i for i in signatories if i not in institutions]
+        if not signatories:
+            problems.append(
+                Problem(AGREEMENTS, row["_row"], "signatories", "list at least one institution.")
+            )
+        for item in unknown:
+            problems.append(
+                Problem(
+                    AGREEMENTS,
+                    row["_row"],
+                    "signatories",
+                    f"{quoted(item)} is not an id in {INSTITUTIONS}; add the institution "
+                    "there first, or use one of its ids.",
+                )
+            )
+        sides = {institutions[i]["country"] for i in signatories if i in institutions}
+        if signatories and not unknown and not sides & set(items(row["partners"])):
+            problems.append(
+                Problem(
+                    AGREEMENTS,
+                    row["_row"],
+                    "signatories",
+                    f"{quoted('; '.join(signatories))}: no signatory belongs to a partner listed in "
+                    f"'partners' ({'; '.join(items(row['partners']))}).",
+                )
+            )
+    return problems
+
+
+def agreement_parents(ctx: Context) -> list[Problem]:
+    """agreements.csv: a parent_id is another agreement of the file."""
+    ids = {row["id"] for row in ctx.tables["agreements"] if row.get("id")}
+    problems = []
+    for row in ctx.rows("agreements"):
+        parent_id = text(row.get("parent_id"))
+        if parent_id == row["id"]:
+            message = f"{quoted(parent_id)}: an agreement cannot be its own parent."
+        elif parent_id and parent_id not in ids:
+            message = (
+                f"{quoted(parent_id)} is not an id in {AGREEMENTS}; leave it empty "
+                "when the parent is not in the dataset."
+            )
+        else:
+            continue
+        problems.append(Problem(AGREEMENTS, row["_row"], "parent_id", message))
+    return problems
+
+
+def parent_cycles(ctx: Context) -> list[Problem]:
+    """agreements.csv: parent links never lead back to where they started."""
+    rows = ctx.rows("agreements")
+    parents = {r["id"]: text(r.get("parent_id")) for r in rows if text(r.get("parent_id"))}
+    lines = {r["id"]: r["_row"] for r in rows}
+    return [
+        Problem(
+            AGREEMENTS,
+            lines[cycle[0]],
+            "parent_id",
+            f"the parent links go round in a circle ({' -> '.join([*cycle, cycle[0]])}); "
+            "an agreement cannot descend from itself.",
+        )
+        for cycle in find_cycles({k: v for k, v in parents.items() if k != v})
+    ]
+
+
+def known_agreements(ctx: Context) -> list[Problem]:
+    """events.csv and seed_review.csv: each row names an agreement of agreements.csv."""
+    ids = {row["id"] for row in ctx.tables["agreements"] if row.get("id")}
+    return [
+        Problem(
+            file,
+            row["_row"],
+            "agreement_id",
+            f"{quoted(row['agreement_id'])} is not an id in {AGREEMENTS}.",
+        )
+        for name, file in (("events", EVENTS), ("seed-review", REVIEW))
+        for row in ctx.rows(name)
+        if row["agreement_id"] not in ids
+    ]
+
+
+def event_dates(ctx: Context) -> list[Problem]:
+    """events.csv: a real date, not in the future."""
+    problems = []
+    for row in ctx.rows("events"):
+        message = date_problem(row["date"], ctx.today)
+        if message:
+            problems.append(Problem(EVENTS, row["_row"], "date", message))
+    return problems
+
+
+def events_follow_announcement(ctx: Context) -> list[Problem]:
+    """events.csv: no event is dated before its agreement was announced."""
+    announced = {}
+    for row in ctx.rows("agreements"):
+        if not date_problem(row["announced"], ctx.today):
+            announced[row["id"]] = row["announced"]
+    problems = []
+    for row in ctx.rows("events"):
+        start = announced.get(row["agreement_id"])
+        if start is None or date_problem(row["date"], ctx.today):
+            continue
+        if parse_date(row["date"])[0] < parse_date(start)[0]:
+            problems.append(
+                Problem(
+                    EVENTS,
+                    row["_row"],
+                    "date",
+                    f"{quoted(row['date'])} is before {row['agreement_id']} was announced "
+                    f"({start} in {AGREEMENTS}); an event must date from the announcement or later. "
+                    "If the agreement began earlier, correct its 'announced' date.",
+                )
+            )
+    return problems
+
+
+def review_codes(ctx: Context) -> list[Problem]:
+    """seed_review.csv: field, finding and rule codes from the vocabulary; a rule only for 'rule'."""
+    problems = []
+    vocabulary = ctx.vocabulary
+    for row in ctx.rows("seed-review"):
+        for column, allowed in (
+            ("field", vocabulary.review_fields),
+            ("finding", vocabulary.findings),
+        ):
+            if row[column] not in allowed:
+                problems.append(
+                    Problem(
+                        REVIEW, row["_row"], column, category_problem(column, row[column], allowed)
+                    )
+                )
+        rule = text(row.get("rule"))
+        if row["finding"] == "rule" and rule not in vocabulary.rules:
+            problems.append(
+                Problem(
+                    REVIEW, row["_row"], "rule", category_problem("rule", rule, vocabulary.rules)
+                )
+            )
+        elif row["finding"] != "rule" and rule:
+            problems.append(
+                Problem(
+                    REVIEW,
+                    row["_row"],
+                    "rule",
+                    f"{quoted(rule)} is allowed only with finding 'rule'; "
+                    f"leave it empty for finding {quoted(row['finding'])}.",
+                )
+            )
+    return problems
+
+
+def silent_departures(ctx: Context) -> list[Problem]:
+    """agreements.csv: a verified value that differs from the seed's has a seed-review row."""
+    reviewed = {(r["agreement_id"], r["field"]) for r in ctx.rows("seed-review")}
+    problems = []
+    for row in ctx.rows("agreements"):
+        if row.get("seed_row") is None:
+            continue
+        for field in COMPARED_FIELDS:
+            seed, verified = seed_and_verified(ctx, row, field) or ("", "")
+            if seed == verified or (row["id"], field) in reviewed:
+                continue
+            column = FIELD_COLUMNS.get(field, field)
+            if field in {"name", "type", "parent"}:  # show the cells, not their compared forms
+                seed, verified = repaired(row[f"{field}_published"]), text(row[field])
+            problems.append(
+                Problem(
+                    AGREEMENTS,
+                    row["_row"],
+                    column,
+                    f"{quoted(verified)} departs from the seed's {quoted(seed)} (read from "
+                    f"'{column}_published' after repairing scanning damage) with no row for "
+                    f"({row['id']}, {field}) in {REVIEW}. Add that row (finding correction, "
+                    "precision, disagreement or rule), or restore the seed's value.",
+                )
+            )
+    return problems
+
+
+def finding_problem(finding: str, field: str, seed: str, verified: str) -> str | None:
+    """Why a finding does not fit the two values it describes, or None when it fits."""
+    if finding == "disagreement" and seed != verified:
+        return "a disagreement keeps the seed's value"
+    if finding in {"correction", "precision", "rule"} and seed == verified:
+        return f"a {finding} changes the seed's value"
+    if finding == "precision" and not (
+        field == "date" and seed and verified.startswith(seed) and verified != seed
+    ):
+        return "added precision makes the seed's date finer (its month made a day, say)"
+    return None
+
+
+def findings_mean_what_they_say(ctx: Context) -> list[Problem]:
+    """seed_review.csv: a correction changes the value, a disagreement keeps it, precision refines it."""
+    agreements = {row["id"]: row for row in ctx.rows("agreements")}
+    problems = []
+    for review in ctx.rows("seed-review"):
+        row = agreements.get(review["agreement_id"])
+        compared = row and review["field"] in COMPARED_FIELDS
+        values = seed_and_verified(ctx, row, review["field"]) if compared else None
+        compared = values is not None
+        seed, verified = values or ("", "")
+        reason = (
+            finding_problem(review["finding"], review["field"], seed, verified)
+            if compared
+            else None
+        )
+        if review["finding"] == "precision" and not compared:
+            reason = "added precision applies only to dates"
+        if reason:
+            problems.append(
+                Problem(
+                    REVIEW,
+                    review["_row"],
+                    "finding",
+                    f"{quoted(review['finding'])} does not fit: {reason}, but the seed's "
+                    f"{review['field']} is {quoted(seed)} and the verified one {quoted(verified)}. "
+                    "Use correction for a changed value, precision for a finer date, disagreement "
+                    "for a kept one, rule for a value written by a named rule.",
+                )
+            )
+    return problems
+
+
+def source_keys(ctx: Context) -> list[Problem]:
+    """Every file's 'sources' cells: each key has an entry in references.bib."""
+    if ctx.bibliography is None:
+        return []
+    return [
+        Problem(
+            file,
+            row["_row"],
+            "sources",
+            f"{quoted(key)} has no entry in {BIBLIOGRAPHY}; add the entry there first.",
+        )
+        for name, file in (("agreements", AGREEMENTS), ("events", EVENTS), ("seed-review", REVIEW))
+        for row in ctx.rows(name)
+        for key in items(row.get("sources"))
+        if key not in ctx.bibliography
+    ]
+
+
+def entries_cited(ctx: Context) -> list[Problem]:
+    """references.bib: every entry is cited by a chapter or by a 'sources' cell of the data."""
+    if ctx.bibliography is None:
+        return []
+    cited = set(ctx.chapter_citations)
+    for name in ("agreements", "events", "seed-review"):
+        cited.update(key for row in ctx.rows(name) for key in items(row.get("sources")))
+    return [
+        Problem(
+            BIBLIOGRAPHY,
+            None,
+            None,
+            f"entry '{key}' is cited nowhere: no {{cite:p}} or {{cite:t}} in chapters/ and no "
+            "'sources' cell in data/ names it. Cite it, or delete the entry.",
+        )
+        for key in ctx.bibliography
+        if key not in cited
+    ]
+
+
+TRACKING = re.compile(r"[?&](utm_[a-z]+|ref|cid|fbclid|gclid)=", re.IGNORECASE)
+NOT_CANONICAL = re.compile(
+    r"^https?://(stg\.|staging\.|m\.|mobile\.|amp\.)|/amp(/|\?|$)", re.IGNORECASE
+)
+
+
+def address_problem(url: str) -> str | None:
+    """Why a source address is not a clean, canonical https address, or None."""
+    if not url.lower().startswith("https://"):
+        return "is not https; use the https:// address of the page"
+    if match := TRACKING.search(url):
+        return f"carries the tracking parameter '{match.group(1)}='; remove it"
+    if match := NOT_CANONICAL.search(url):
+        return (
+            f"is a staging, mobile or AMP page ('{match.group(0).strip('/?')}'); "
+            "use the page's published desktop address"
+        )
+    return None
+
+
+def source_addresses(ctx: Context) -> list[Problem]:
+    """references.bib: https addresses with no tracking parameters, staging hosts, AMP or mobile pages."""
+    problems = []
+    for key, fields in (ctx.bibliography or {}).items():
+        url = fields.get("url", "")
+        message = address_problem(url) if URL_PATTERN.match(url) else None
+        if message:
+            problems.append(
+                Problem(BIBLIOGRAPHY, None, None, f"entry '{key}', field 'url': '{url}' {message}.")
+            )
+    return problems
+
+
+def source_kinds(ctx: Context) -> list[Problem]:
+    """references.bib: each entry records what kind of page it is."""
+    listed = allowed_list(f"{code} ({label})" for code, label in SOURCE_KINDS.items())
+    return [
+        Problem(
+            BIBLIOGRAPHY,
+            None,
+            None,
+            f"entry '{key}', field 'kind': {quoted(fields.get('kind'))} is not an allowed kind. "
+            f"Allowed: {listed}.",
+        )
+        for key, fields in (ctx.bibliography or {}).items()
+        if fields.get("kind") not in SOURCE_KINDS
+    ]
+
+
+RULES = (
+    institution_countries,
+    institution_categories,
+    agreement_lists,
+    agreement_types,
+    agreement_dates,
+    agreement_signatories,
+    agreement_parents,
+    parent_cycles,
+    known_agreements,
+    event_dates,
+    events_follow_announcement,
+    review_codes,
+    silent_departures,
+    findings_mean_what_they_say,
+    source_keys,
+    entries_cited,
+    source_addresses,
+    source_kinds,
+)
+
+
+def check_rules(ctx: Context) -> list[Problem]:
+    """Every rule's problems, in the order of RULES."""
+    return [problem for rule in RULES for problem in rule(ctx)]
