@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
 
 import indopacific_st as ip
 from indopacific_st import guards
-
-from conftest import ROOT
 
 # Phrases that contain a number or superlative but state no fact from the data, with the reason.
 ALLOWED = {

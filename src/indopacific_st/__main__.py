@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with check: list stale statements but exit 0 (the book still builds, with notices)",
     )
+    parser.add_argument(
+        "chapters",
+        nargs="*",
+        help="with reviewed: only these chapters (e.g. japan south-korea); default all",
+    )
     args = parser.parse_args(argv)
     try:
         ds = load(args.root or find_root())
@@ -36,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if args.command == "reviewed":
-            changed = guards.mark_reviewed(ds)
+            changed = guards.mark_reviewed(ds, only=args.chapters or None)
             print(
                 "Recorded the current values in " + ", ".join(changed) + "."
                 if changed

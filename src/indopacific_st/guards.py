@@ -300,11 +300,14 @@ def rewrite(text: str, ds: Dataset, label: str, cell: int | None) -> str:
     return "".join(pieces) + text[position:]
 
 
-def mark_reviewed(ds: Dataset, root: Path | None = None) -> list[str]:
-    """Record in each chapter the values its guarded paragraphs now match; return the files changed."""
+def mark_reviewed(ds: Dataset, root: Path | None = None, only: list[str] | None = None) -> list[str]:
+    """Record in each chapter (or only in the chapters named, e.g. 'japan') the values its guarded
+    paragraphs now match; return the files changed."""
     root = root or ds.root
     changed = []
     for path in sorted((root / CHAPTERS).glob("*")):
+        if only and path.stem not in only and path.name not in only:
+            continue
         label = str(path.relative_to(root))
         if path.suffix == ".md":
             text = path.read_text(encoding="utf-8")

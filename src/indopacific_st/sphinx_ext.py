@@ -17,8 +17,8 @@ import altair as alt
 import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
 
 import indopacific_st
 from indopacific_st import guards
