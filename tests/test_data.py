@@ -93,7 +93,7 @@ def test_an_agreement_is_unsourced_exactly_when_it_cites_nothing(ds):
 
 def test_check_command_reports_counts(ds):
     result = subprocess.run(
-        [sys.executable, "-m", "indopacific_st", "check"],
+        [sys.executable, "-m", "indopacific_st", "check", "--allow-stale"],
         capture_output=True,
         text=True,
         check=False,

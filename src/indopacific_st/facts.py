@@ -62,8 +62,11 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
             own["id"].isin(signers[signers["category"] == "commerce-trade-industry"]["id"]).sum()
         ),
         "unsourced": int((~own["sourced"]).sum()),
+        # Agreements the sources correct or qualify: every finding but a coding rule's.
         "corrected": int(
-            ds.review[ds.review["agreement_id"].isin(own["id"])]["agreement_id"].nunique()
+            ds.review[ds.review["agreement_id"].isin(own["id"]) & (ds.review["finding"] != "rule")][
+                "agreement_id"
+            ].nunique()
         ),
         "children": int((own["parent_id"] != "").sum()),
     }
@@ -186,6 +189,9 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "corrections": int((review["finding"] == "correction").sum()),
         "disagreements": int((review["finding"] == "disagreement").sum()),
         "criteria_findings": int((review["finding"] == "criteria").sum()),
+        "precision_findings": int((review["finding"] == "precision").sum()),
+        "rule_findings": int((review["finding"] == "rule").sum()),
+        "rule_agreements": int(review[review["finding"] == "rule"]["agreement_id"].nunique()),
         "correction_fields": correction_fields(ds),
         "outside_criterion_1": int(a["type_outside_criterion_1"].sum()),
         "unsourced_all": int((~a["sourced"]).sum()),

@@ -300,7 +300,9 @@ def rewrite(text: str, ds: Dataset, label: str, cell: int | None) -> str:
     return "".join(pieces) + text[position:]
 
 
-def mark_reviewed(ds: Dataset, root: Path | None = None, only: list[str] | None = None) -> list[str]:
+def mark_reviewed(
+    ds: Dataset, root: Path | None = None, only: list[str] | None = None
+) -> list[str]:
     """Record in each chapter (or only in the chapters named, e.g. 'japan') the values its guarded
     paragraphs now match; return the files changed."""
     root = root or ds.root

@@ -31,9 +31,10 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
     rows = pd.DataFrame(
         {
             "Agreement": table["name"],
-            "Announced": table.apply(
-                lambda r: style.date_text(r["announced_date"], r["precision"]), axis=1
-            ),
+            "Announced": [
+                style.date_text(d, p)
+                for d, p in zip(table["announced_date"], table["precision"], strict=True)
+            ],
             "Type": table["type_label"],
             "Signed or led by": table["signatories"].map(lambda ids: signatory_names(ds, ids)),
             "Domains": table["domains"].map(
@@ -67,7 +68,10 @@ def review_table(
         {
             "Agreement": review["agreement_id"].map(names),
             "Field": review["field"].map(ds.vocabulary.review_fields),
-            "Finding": review["finding"].map(ds.vocabulary.findings),
+            "Finding": [
+                ds.vocabulary.findings[f] + (f": {ds.vocabulary.rules[r].lower()}" if r else "")
+                for f, r in zip(review["finding"], review["rule"].fillna(""), strict=True)
+            ],
             "The seed table says": review["seed_says"],
             "The sources say": review["sources_say"],
             "Sources": review["sources"].map(citations),
