@@ -203,19 +203,8 @@ def domain_chart(ds: Dataset, partner: str) -> Figure:
     label = ds.vocabulary.partners[partner]
     counts = domain_counts_sorted(ds, partner)
     total = len(views.for_partner(ds, partner))
-    top = counts[counts["agreements"] == counts["agreements"].max()]
     missing = int((counts["agreements"] == 0).sum())
-    names = style.join_words([style.lower_first(w) for w in top["domain_label"]])
-    k = int(top["agreements"].iloc[0])
-    if total == 0:
-        title = f"{label}: no agreement, so no domain covered"
-    elif total == 1:
-        title = f"{label}'s only agreement covers {names}"
-    else:
-        title = (
-            f"{names[0].upper()}{names[1:]} {'leads' if len(top) == 1 else 'lead'}: "
-            f"{style.portion(k, total, label)}{' each' if len(top) > 1 else ''}"
-        )
+    title = findings.partner_domains(ds, partner).title
     bars = alt.Chart(counts).encode(
         y=alt.Y("domain_label:N", title=None, sort=counts["domain_label"].tolist()),
         x=alt.X(

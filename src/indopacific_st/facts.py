@@ -20,7 +20,6 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
     n = len(own)
     in_period = own[own["in_period"]]
     seed = own[own["seed_row"].notna()]
-    top_domain = domains[domains["agreements"] == domains["agreements"].max()]
     facts = {
         "count": n,
         "count_words": style.plural(n, "agreement"),
@@ -30,13 +29,7 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
         "names": style.join_words(own["label"].tolist()) or "none",
         "first_name": own.iloc[0]["label"] if n else "none",
         "latest_name": own.iloc[-1]["label"] if n else "none",
-        "top_domains": style.tied(
-            top_domain["domain_label"].map(style.lower_first).tolist()
-            if n and domains["agreements"].max() > 0
-            else [],
-            int(domains["agreements"].max()),
-            "agreement",
-        ),
+        "top_domains": findings.partner_domains(ds, partner).facts["top_domains"],
         "total": ds.agreements["id"].nunique(),
         "share": style.share(n, ds.agreements["id"].nunique()),
         "rank_text": style.rank_text(counts, partner),

@@ -161,3 +161,22 @@ def multi_partner(ds: Dataset) -> Finding:
             "partner_total": int(views.partner_counts(ds)["agreements"].sum()),
         },
     )
+
+
+def partner_domains(ds: Dataset, partner: str) -> Finding:
+    """The domain (or tied domains) covered by most of one partner's agreements."""
+    label = ds.vocabulary.partners[partner]
+    counts = views.domain_counts(ds, partner).set_index("domain")["agreements"]
+    total = len(views.for_partner(ds, partner))
+    top = [style.lower_first(ds.vocabulary.domains[c]) for c in leaders(counts)]
+    names = style.join_words(top)
+    k = int(counts.max()) if len(counts) else 0
+    if total == 0:
+        title = f"{label}: no agreement, so no domain covered"
+    elif total == 1:
+        title = f"{label}'s only agreement covers {names}"
+    else:
+        verb = "leads" if len(top) == 1 else "lead"
+        each = " each" if len(top) > 1 else ""
+        title = capitalised(f"{names} {verb}: {style.portion(k, total, label)}{each}")
+    return Finding(title, {"top_domains": style.tied(top, k, "agreement")})
