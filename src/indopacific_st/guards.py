@@ -12,7 +12,8 @@ When the data changes so that a measure gives another value, the paragraph is st
 lists it and fails, `make book` lists it and still builds, and the page shows a notice at that
 paragraph. Once the prose is revised, `make reviewed` records the values it now matches.
 
-Measures (values are lists joined with "; ", or "(none)"):
+Measures (values are lists joined with "; ", or "(none)"; sets of agreements are listed
+alphabetically, a partner's agreements in order of announcement):
 - `agreements P`: ids of the agreements partner P takes part in, in order of announcement;
 - `events A`: dates of agreement A's later events; `review A`: its seed-review findings;
 - `children A`: agreements whose parent is A; `signed-by I`: agreements institution I signs;
@@ -57,11 +58,13 @@ def joined(values) -> str:
 
 
 def ids(frame: pd.DataFrame) -> str:
-    return joined(frame["id"])
+    """A set of agreements, in alphabetical order: a date correction elsewhere does not reorder it."""
+    return joined(sorted(frame["id"]))
 
 
 def agreements_of(ds: Dataset, partner: str) -> str:
-    return ids(views.for_partner(ds, partner))
+    # In order of announcement: a paragraph that walks through a list may say what came first.
+    return joined(views.for_partner(ds, partner)["id"])
 
 
 def events_of(ds: Dataset, agreement: str) -> str:
