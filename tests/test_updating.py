@@ -35,7 +35,9 @@ NEW = {
     "sources": "asps_seed_table",
 }
 NOTICE = "Check this paragraph against the data"
-STALE_LINE = re.compile(r'^\s+- (chapters/\S+?)(?:, cell (\d+))?, paragraph "(.*?)": \'(.*?)\' was', re.M)
+STALE_LINE = re.compile(
+    r'^\s+- (chapters/\S+?)(?:, cell (\d+))?, paragraph "(.*?)": \'(.*?)\' was', re.M
+)
 
 
 def measures_the_row_changes(root: Path) -> set[str]:
@@ -73,15 +75,15 @@ def reported(output: str) -> set[tuple[str, str, str]]:
 
 
 def run(copy: ProjectCopy, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*args], cwd=copy.root, capture_output=True, text=True, check=False
-    )
+    return subprocess.run([*args], cwd=copy.root, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> ProjectCopy:
     copy = ProjectCopy(tmp_path_factory.mktemp("updating"))
-    shutil.copytree(ROOT / "tests", copy.root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "tests", copy.root / "tests", ignore=shutil.ignore_patterns("__pycache__")
+    )
     copy.add_agreement(**NEW)
     return copy
 

@@ -143,15 +143,26 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "in_period": len(in_period),
         "first": style.date_text(in_period["announced_date"].min(), "month"),
         "last": style.date_text(in_period["announced_date"].max(), "month"),
-        "latest_names": style.join_words(latest["label"].tolist()),
+        "latest_sentence": (
+            f"The latest in the dataset, {the_names(latest['label'])}, "
+            f"{'dates' if len(latest) == 1 else 'date'} from "
+            f"{style.date_text(in_period['announced_date'].max(), 'month')}"
+        ),
         "first_two_years": int(years[years.index <= years.index.min() + 1].sum()),
         "first_two_years_label": style.join_words(
             [str(y) for y in years.index if y <= years.index.min() + 1]
         ),
         "top_us_sentence": top_us_signatory(signers),
         "top_partners": partners_phrase(ds, top, int(counts.max())),
-        "top_partners_share": style.share(
-            int(views.by_partner(ds).query("partner in @top")["id"].nunique()), len(a)
+        "lists_sentence": (
+            f"{partners_phrase(ds, top, int(counts.max()))}, "
+            f"{'takes' if len(top) == 1 else 'take'} part in "
+            + style.share(
+                int(views.by_partner(ds).query("partner in @top")["id"].nunique()), len(a)
+            )
+            + " of the agreements; at the other end "
+            + ("stands " if len(bottom) == 1 else "stand ")
+            + partners_phrase(ds, bottom, int(counts.min()))
         ),
         "bottom": partners_phrase(ds, bottom, int(counts.min())),
         "nsc_all": int(category_ids.get("national-security-council", 0)),
@@ -171,11 +182,11 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "commerce_all": int(category_ids.get("commerce-trade-industry", 0)),
         "foreign_all": int(category_ids.get("foreign-affairs", 0)),
         "binding_all": int(a["binding"].sum()),
-        "binding_names": style.join_words(a[a["binding"]]["label"].tolist()) or "none",
+        "binding_sentence": binding_sentence(a),
         "same_day_count": int(days.max()) if len(days) else 0,
         "same_day_dates": style.join_words([style.date_text(d, "day") for d in busiest_days])
         or "none",
-        "same_day_names": style.join_words(same_day["label"].tolist()) or "none",
+        "same_day_names": the_names(same_day["label"]) or "none",
         "corrected_agreements": int(
             review[review["finding"] == "correction"]["agreement_id"].nunique()
         ),
@@ -206,6 +217,24 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         facts.update(finding.facts)
         facts[f"{name}_title"] = finding.title.rstrip(".")
     return facts
+
+
+def the_names(labels) -> str:
+    """'the CoRe Partnership and the Climate Partnership'."""
+    return style.join_words([f"the {label}" for label in labels])
+
+
+def binding_sentence(a: pd.DataFrame) -> str:
+    """How many agreements bind in law, and which (a sentence without its full stop)."""
+    binding = a[a["binding"]]
+    total = style.number_word(len(a))
+    if binding.empty:
+        return f"None of the {total} agreements is legally binding"
+    verb = "is" if len(binding) == 1 else "are"
+    return (
+        f"Of the {total} agreements, {style.number_word(len(binding))} {verb} legally binding: "
+        f"{the_names(binding['name'])}"
+    )
 
 
 def correction_fields(ds: Dataset) -> str:
