@@ -32,6 +32,9 @@ def hostile(tmp_path_factory) -> ProjectCopy:
     for row in rows[1:]:
         if row[0] == "jp-core":
             row[rows[0].index("sources_say")] = REVIEW
+            # A changed name is a correction under the data rules (a disagreement keeps the seed's).
+            if row[rows[0].index("field")] == "name":
+                row[rows[0].index("finding")] = "correction"
     copy.write_rows("seed_review.csv", rows)
     for target in ("book", "pdf"):
         build = copy.make(target)
