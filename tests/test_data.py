@@ -290,7 +290,7 @@ def test_institution_with_bad_category_and_country(project):
 def test_event_for_unknown_agreement(project):
     path = project / "data/events.csv"
     rows = read_rows(path)
-    rows.append(["jp-missing", "2024-01-01", "Something", ""])
+    rows.append(["jp-missing", "2024-01-01", "Something", "", "meeting", ""])
     write_rows(path, rows)
     message = problems(project)
     assert (
