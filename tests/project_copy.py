@@ -78,9 +78,15 @@ class ProjectCopy:
         rows = self.rows("agreements.csv")
         rows.append([values.get(column, "") for column in rows[0]])
         self.write_rows("agreements.csv", rows)
+        if not values.get("seed_row"):  # an added agreement says how it meets each criterion
+            inclusion = self.rows("inclusion.csv")
+            inclusion += [
+                [values["id"], str(n), "A test row.", values["sources"]] for n in range(1, 6)
+            ]
+            self.write_rows("inclusion.csv", inclusion)
 
     def remove_agreement(self, agreement_id: str) -> None:
-        for name in ("agreements.csv", "events.csv", "seed_review.csv"):
+        for name in ("agreements.csv", "events.csv", "seed_review.csv", "inclusion.csv"):
             rows = self.rows(name)
             self.write_rows(name, [rows[0], *[r for r in rows[1:] if r[0] != agreement_id]])
 

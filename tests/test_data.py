@@ -290,7 +290,7 @@ def test_institution_with_bad_category_and_country(project):
 def test_event_for_unknown_agreement(project):
     path = project / "data/events.csv"
     rows = read_rows(path)
-    rows.append(["jp-missing", "2024-01-01", "Something", ""])
+    rows.append(["jp-missing", "2024-01-01", "Something", "", "meeting", ""])
     write_rows(path, rows)
     message = problems(project)
     assert (
@@ -350,3 +350,15 @@ def test_unreadable_bibliography(project):
         bib.read_text(encoding="utf-8") + "\n@misc{broken,\n  title = {no end\n", encoding="utf-8"
     )
     assert "references.bib: cannot be read" in problems(project)
+
+
+def test_added_agreements_say_how_they_meet_each_criterion(ds):
+    added = set(ds.agreements.loc[ds.agreements["seed_row"].isna(), "id"])
+    per_agreement = ds.inclusion.groupby("agreement_id")["criterion"].apply(sorted).to_dict()
+    assert set(per_agreement) == added
+    assert all(criteria == [1, 2, 3, 4, 5] for criteria in per_agreement.values())
+
+
+def test_screened_candidates_are_not_agreements(ds):
+    assert not set(ds.screened["id"]) & set(ds.agreements["id"])
+    assert set(ds.screened["verdict"]) <= set(ds.vocabulary.verdicts)

@@ -14,6 +14,8 @@ from indopacific_st import validation
 INSTITUTIONS = "data/institutions.csv"
 EVENTS = "data/events.csv"
 REVIEW = "data/seed_review.csv"
+INCLUSION = "data/inclusion.csv"
+SCREENED = "data/screened.csv"
 
 
 def cell(project, file: str, row_id: str, column: str) -> str:
@@ -124,7 +126,7 @@ def test_known_agreements(project):
 
 
 def test_event_dates(project):
-    row = append(project, EVENTS, ["jp-core", "2023-02-30", "A meeting", ""])
+    row = append(project, EVENTS, ["jp-core", "2023-02-30", "A meeting", "", "meeting", ""])
     assert (
         f"data/events.csv, row {row}, column 'date': '2023-02-30' is not a real date "
         "(February 2023 has no day 30)" in problems(project)
@@ -133,7 +135,7 @@ def test_event_dates(project):
 
 def test_events_follow_announcement(project):
     announced = cell(project, AGREEMENTS, "jp-core", "announced")
-    row = append(project, EVENTS, ["jp-core", "2019-05-01", "A meeting", ""])
+    row = append(project, EVENTS, ["jp-core", "2019-05-01", "A meeting", "", "meeting", ""])
     assert (
         f"data/events.csv, row {row}, column 'date': '2019-05-01' is before jp-core was announced "
         f"({announced} in data/agreements.csv); an event must date from the announcement or later."
@@ -185,7 +187,9 @@ def test_findings_precision_applies_only_to_finer_dates(project):
 
 
 def test_source_keys(project):
-    row = append(project, EVENTS, ["jp-core", "2024-01-01", "A meeting", "nosuchkey2024"])
+    row = append(
+        project, EVENTS, ["jp-core", "2024-01-01", "A meeting", "nosuchkey2024", "meeting", ""]
+    )
     assert (
         f"data/events.csv, row {row}, column 'sources': 'nosuchkey2024' has no entry in "
         "references.bib; add the entry there first." in problems(project)
@@ -241,4 +245,122 @@ def test_source_kinds(project):
         "references.bib: entry 'unkinded2024', field 'kind': an empty cell is not an allowed kind. "
         "Allowed: official (official), repost (repost of an official text), news (news or other "
         "report), research (research compilation)." in problems(project)
+    )
+
+
+def test_event_kinds(project):
+    row = append(project, EVENTS, ["jp-core", "2024-01-01", "A meeting", "", "summit", ""])
+    assert (
+        f"data/events.csv, row {row}, column 'kind': 'summit' is not an allowed kind code. "
+        "Allowed: meeting (Meeting or dialogue round), signing (" in problems(project)
+    )
+
+
+def test_event_successors(project):
+    row = append(project, EVENTS, ["jp-core", "2024-01-01", "Renamed", "", "renamed", ""])
+    assert (
+        f"data/events.csv, row {row}, column 'successor_id': kind 'renamed' needs the id in "
+        "data/agreements.csv of the agreement that took its place." in problems(project)
+    )
+
+
+def test_event_successors_only_for_renamed_or_replaced(project):
+    row = append(project, EVENTS, ["jp-core", "2024-01-01", "A meeting", "", "meeting", "jp-gdcp"])
+    assert (
+        f"data/events.csv, row {row}, column 'successor_id': 'jp-gdcp' is allowed only with kind "
+        "'renamed' or 'replaced'; leave it empty." in problems(project)
+    )
+
+
+def test_event_successors_are_agreements_announced_by_then(project):
+    announced = cell(project, AGREEMENTS, "sg-ai", "announced")
+    unknown = append(project, EVENTS, ["jp-core", "2024-01-01", "Gone", "", "replaced", "jp-x"])
+    early = append(project, EVENTS, ["jp-core", "2022-01-01", "Gone", "", "replaced", "sg-ai"])
+    message = problems(project)
+    assert (
+        f"data/events.csv, row {unknown}, column 'successor_id': 'jp-x' is not an id in "
+        "data/agreements.csv; add the successor there first." in message
+    )
+    assert (
+        f"data/events.csv, row {early}, column 'successor_id': 'sg-ai' was announced on "
+        f"{announced}, after this event (2022-01-01); a successor must be announced on or before "
+        "the event's date." in message
+    )
+
+
+def added_agreement(project) -> str:
+    """The first agreement of inclusion.csv: one added after the seed table."""
+    return read_rows(project / INCLUSION)[1][0]
+
+
+def test_inclusion_codes(project):
+    added = added_agreement(project)
+    seed = append(project, INCLUSION, ["jp-core", "1", "A reason.", "mofa2021summit"])
+    bad = append(project, INCLUSION, [added, "6", "A reason.", "mofa2021summit"])
+    message = problems(project)
+    assert (
+        f"data/inclusion.csv, row {seed}, column 'agreement_id': 'jp-core' is a seed-table "
+        "agreement (seed_row 1 in data/agreements.csv); only added agreements (seed_row empty) "
+        "have inclusion rows. Delete this row." in message
+    )
+    assert (
+        f"data/inclusion.csv, row {bad}, column 'criterion': '6' is not an allowed criterion "
+        "code. Allowed: 1 (Type of agreement), 2 (Signing ministry)" in message
+    )
+
+
+def test_inclusion_complete(project):
+    added = added_agreement(project)
+    rows = read_rows(project / INCLUSION)
+    write_rows(project / INCLUSION, [r for r in rows if not (r[0] == added and r[1] == "3")])
+    row = set_cell(project, AGREEMENTS, added, "seed_row", "")
+    assert (
+        f"data/agreements.csv, row {row}, column 'seed_row': {added} is an added agreement "
+        "(seed_row empty), but data/inclusion.csv has no row for criterion 3. Add one row per "
+        "criterion (1 to 5) saying how it meets it." in problems(project)
+    )
+
+
+def first_screened(project) -> str:
+    return read_rows(project / SCREENED)[1][0]
+
+
+def test_screened_codes(project):
+    row = set_cell(project, SCREENED, first_screened(project), "verdict", "maybe")
+    assert (
+        f"data/screened.csv, row {row}, column 'verdict': 'maybe' is not an allowed verdict code. "
+        "Allowed: borderline (Borderline), excluded (Excluded)." in problems(project)
+    )
+
+
+def test_screened_dates(project):
+    row = set_cell(project, SCREENED, first_screened(project), "announced", "2025-13")
+    assert (
+        f"data/screened.csv, row {row}, column 'announced': '2025-13' is not a real date "
+        "(month 13 does not exist)" in problems(project)
+    )
+
+
+def test_screened_not_included(project):
+    first = first_screened(project)
+    name = cell(project, AGREEMENTS, "sg-ai", "name")
+    row = set_cell(project, SCREENED, first, "name", name)
+    second = read_rows(project / SCREENED)[2][0]
+    other = set_cell(project, SCREENED, second, "id", "jp-core")
+    message = problems(project)
+    assert (
+        f"data/screened.csv, row {row}, column 'name': '{name}' is the name of sg-ai in "
+        "data/agreements.csv; a candidate is either added or screened out, not both." in message
+    )
+    assert (
+        f"data/screened.csv, row {other}, column 'id': 'jp-core' is an agreement in "
+        "data/agreements.csv; a candidate is either added or screened out, not both." in message
+    )
+
+
+def test_source_keys_in_inclusion_and_screened(project):
+    row = set_cell(project, SCREENED, first_screened(project), "sources", "nosuchkey2024")
+    assert (
+        f"data/screened.csv, row {row}, column 'sources': 'nosuchkey2024' has no entry in "
+        "references.bib; add the entry there first." in problems(project)
     )

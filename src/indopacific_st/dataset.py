@@ -40,6 +40,8 @@ class Dataset:
     institutions: pd.DataFrame
     events: pd.DataFrame
     review: pd.DataFrame
+    inclusion: pd.DataFrame
+    screened: pd.DataFrame
     vocabulary: Vocabulary
     source_kinds: dict[str, str]
     descriptor: dict
@@ -134,6 +136,9 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
         findings=categories_of(schemas["seed-review"], "finding"),
         review_fields=categories_of(schemas["seed-review"], "field"),
         rules=categories_of(schemas["seed-review"], "rule"),
+        event_kinds=categories_of(schemas["events"], "kind"),
+        verdicts=categories_of(schemas["screened"], "verdict"),
+        criteria={str(k): v for k, v in categories_of(schemas["inclusion"], "criterion").items()},
     )
     entries, bib_problems = bibliography.entries(root / BIBLIOGRAPHY)
     problems += bib_problems
@@ -152,6 +157,8 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
         institutions=frame(tables["institutions"]),
         events=events_frame(tables["events"]),
         review=frame(tables["seed-review"]),
+        inclusion=frame(tables["inclusion"]),
+        screened=screened_frame(tables["screened"]),
         vocabulary=vocabulary,
         source_kinds={key: fields.get("kind", "") for key, fields in (entries or {}).items()},
         descriptor=descriptor,
@@ -162,7 +169,7 @@ def load(root: Path | str | None = None, today: dt.date | None = None) -> Datase
     )
 
 
-LIST_COLUMNS = ("partners", "signatories", "domains", "sources")
+LIST_COLUMNS = ("partners", "signatories", "domains", "sources", "failing_criterion")
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -195,9 +202,27 @@ def events_frame(rows: list[dict]) -> pd.DataFrame:
     table = frame(rows)
     if table.empty:
         return pd.DataFrame(
-            columns=["agreement_id", "date", "event", "sources", "event_date", "precision"]
+            columns=[
+                "agreement_id",
+                "date",
+                "event",
+                "sources",
+                "kind",
+                "successor_id",
+                "event_date",
+                "precision",
+            ]
         )
     parsed = table["date"].map(parse_date)
     table["event_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))
     table["precision"] = parsed.map(lambda p: p[1])
+    table["successor_id"] = table["successor_id"].fillna("")
     return table.sort_values(["event_date", "agreement_id"]).reset_index(drop=True)
+
+
+def screened_frame(rows: list[dict]) -> pd.DataFrame:
+    table = frame(rows)
+    parsed = table["announced"].map(parse_date)
+    table["announced_date"] = pd.to_datetime(parsed.map(lambda p: p[0]))
+    table["precision"] = parsed.map(lambda p: p[1])
+    return table.sort_values(["announced_date", "id"]).reset_index(drop=True)

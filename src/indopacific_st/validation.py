@@ -8,8 +8,11 @@ What each part validates:
   data/institutions.csv: institution_countries, institution_categories.
   data/agreements.csv: agreement_lists, agreement_types, agreement_dates, agreement_signatories,
   agreement_parents, parent_cycles; against the seed table's published columns: silent_departures.
-  data/events.csv: known_agreements (with seed_review.csv), event_dates, events_follow_announcement.
+  data/events.csv: known_agreements (with seed_review.csv and inclusion.csv), event_dates,
+  events_follow_announcement, event_kinds, event_successors.
   data/seed_review.csv: review_codes, findings_mean_what_they_say.
+  data/inclusion.csv: inclusion_codes, inclusion_complete (with agreements.csv).
+  data/screened.csv: screened_codes, screened_dates, screened_not_included (with agreements.csv).
   references.bib: source_keys (every 'sources' cell has an entry), entries_cited, source_addresses,
   source_kinds.
 Every message names the file, the spreadsheet row (header = row 1) or bibliography entry, the column
@@ -317,6 +320,18 @@ AGREEMENTS = "data/agreements.csv"
 INSTITUTIONS = "data/institutions.csv"
 EVENTS = "data/events.csv"
 REVIEW = "data/seed_review.csv"
+INCLUSION = "data/inclusion.csv"
+SCREENED = "data/screened.csv"
+# Files whose 'sources' cells cite references.bib: (resource name, file).
+CITING_FILES = (
+    ("agreements", AGREEMENTS),
+    ("events", EVENTS),
+    ("seed-review", REVIEW),
+    ("inclusion", INCLUSION),
+    ("screened", SCREENED),
+)
+# Event kinds that end an agreement's own record and name the agreement that took its place.
+SUCCESSION_KINDS = {"renamed", "replaced"}
 BIBLIOGRAPHY = "references.bib"
 # What kind of page a bibliography entry is (its 'kind' field), in the order tables list them.
 SOURCE_KINDS = {
@@ -338,6 +353,9 @@ class Vocabulary:
     findings: dict[str, str]
     review_fields: dict[str, str]
     rules: dict[str, str]
+    event_kinds: dict[str, str]
+    verdicts: dict[str, str]
+    criteria: dict[str, str]  # the seed's five inclusion criteria, "1" to "5"
 
 
 @dataclass(frozen=True)
@@ -510,18 +528,20 @@ def agreement_lists(ctx: Context) -> list[Problem]:
     return problems
 
 
+def code_problems(
+    ctx: Context, name: str, file: str, column: str, allowed: dict[str, str]
+) -> list[Problem]:
+    """One problem per row of a file whose code in `column` is not in `allowed`."""
+    return [
+        Problem(file, row["_row"], column, category_problem(column, row[column], allowed))
+        for row in ctx.rows(name)
+        if row[column] not in allowed
+    ]
+
+
 def agreement_types(ctx: Context) -> list[Problem]:
     """agreements.csv: a type from criterion #1."""
-    return [
-        Problem(
-            AGREEMENTS,
-            row["_row"],
-            "type",
-            category_problem("type", row["type"], ctx.vocabulary.types),
-        )
-        for row in ctx.rows("agreements")
-        if row["type"] not in ctx.vocabulary.types
-    ]
+    return code_problems(ctx, "agreements", AGREEMENTS, "type", ctx.vocabulary.types)
 
 
 def agreement_dates(ctx: Context) -> list[Problem]:
@@ -613,7 +633,7 @@ def parent_cycles(ctx: Context) -> list[Problem]:
 
 
 def known_agreements(ctx: Context) -> list[Problem]:
-    """events.csv and seed_review.csv: each row names an agreement of agreements.csv."""
+    """events.csv, seed_review.csv and inclusion.csv: each row names an agreement of agreements.csv."""
     ids = {row["id"] for row in ctx.tables["agreements"] if row.get("id")}
     return [
         Problem(
@@ -622,20 +642,24 @@ def known_agreements(ctx: Context) -> list[Problem]:
             "agreement_id",
             f"{quoted(row['agreement_id'])} is not an id in {AGREEMENTS}.",
         )
-        for name, file in (("events", EVENTS), ("seed-review", REVIEW))
+        for name, file in (("events", EVENTS), ("seed-review", REVIEW), ("inclusion", INCLUSION))
         for row in ctx.rows(name)
         if row["agreement_id"] not in ids
     ]
 
 
+def dates_in(ctx: Context, name: str, file: str, column: str) -> list[Problem]:
+    """One problem per row of a file whose date in `column` is not real or lies in the future."""
+    return [
+        Problem(file, row["_row"], column, message)
+        for row in ctx.rows(name)
+        if (message := date_problem(row[column], ctx.today))
+    ]
+
+
 def event_dates(ctx: Context) -> list[Problem]:
     """events.csv: a real date, not in the future."""
-    problems = []
-    for row in ctx.rows("events"):
-        message = date_problem(row["date"], ctx.today)
-        if message:
-            problems.append(Problem(EVENTS, row["_row"], "date", message))
-    return problems
+    return dates_in(ctx, "events", EVENTS, "date")
 
 
 def events_follow_announcement(ctx: Context) -> list[Problem]:
@@ -658,6 +682,145 @@ def events_follow_announcement(ctx: Context) -> list[Problem]:
                     f"{quoted(row['date'])} is before {row['agreement_id']} was announced "
                     f"({start} in {AGREEMENTS}); an event must date from the announcement or later. "
                     "If the agreement began earlier, correct its 'announced' date.",
+                )
+            )
+    return problems
+
+
+def event_kinds(ctx: Context) -> list[Problem]:
+    """events.csv: a kind from the vocabulary."""
+    return code_problems(ctx, "events", EVENTS, "kind", ctx.vocabulary.event_kinds)
+
+
+def successor_problem(row: dict, announced: dict[str, str], today: dt.date) -> str | None:
+    """Why an event's successor_id does not fit its kind, or None when it fits."""
+    successor = text(row.get("successor_id"))
+    kinds = " or ".join(f"'{kind}'" for kind in sorted(SUCCESSION_KINDS))
+    if row["kind"] not in SUCCESSION_KINDS:
+        if successor:
+            return f"{quoted(successor)} is allowed only with kind {kinds}; leave it empty."
+        return None
+    if not successor:
+        return (
+            f"kind {quoted(row['kind'])} needs the id in {AGREEMENTS} of the agreement that took "
+            "its place."
+        )
+    if successor == row["agreement_id"]:
+        return f"{quoted(successor)}: an agreement cannot succeed itself."
+    if successor not in announced:
+        return f"{quoted(successor)} is not an id in {AGREEMENTS}; add the successor there first."
+    start = announced[successor]
+    if date_problem(row["date"], today) or date_problem(start, today):
+        return None  # event_dates and agreement_dates report it
+    if parse_date(row["date"])[0] < parse_date(start)[0]:
+        return (
+            f"{quoted(successor)} was announced on {start}, after this event "
+            f"({row['date']}); a successor must be announced on or before the event's date."
+        )
+    return None
+
+
+def event_successors(ctx: Context) -> list[Problem]:
+    """events.csv: a successor_id exactly for renamed or replaced, an agreement announced by then."""
+    announced = {row["id"]: row["announced"] for row in ctx.rows("agreements")}
+    problems = []
+    for row in ctx.rows("events"):
+        message = successor_problem(row, announced, ctx.today)
+        if message:
+            problems.append(Problem(EVENTS, row["_row"], "successor_id", message))
+    return problems
+
+
+def inclusion_codes(ctx: Context) -> list[Problem]:
+    """inclusion.csv: a criterion from 1 to 5, for an added agreement (seed rows have none)."""
+    seed_rows = {row["id"]: row.get("seed_row") for row in ctx.rows("agreements")}
+    problems = []
+    for row in ctx.rows("inclusion"):
+        if str(row["criterion"]) not in ctx.vocabulary.criteria:
+            message = category_problem("criterion", row["criterion"], ctx.vocabulary.criteria)
+            problems.append(Problem(INCLUSION, row["_row"], "criterion", message))
+        if seed_rows.get(row["agreement_id"]) is not None:
+            problems.append(
+                Problem(
+                    INCLUSION,
+                    row["_row"],
+                    "agreement_id",
+                    f"{quoted(row['agreement_id'])} is a seed-table agreement (seed_row "
+                    f"{seed_rows[row['agreement_id']]} in {AGREEMENTS}); only added agreements "
+                    "(seed_row empty) have inclusion rows. Delete this row.",
+                )
+            )
+    return problems
+
+
+def inclusion_complete(ctx: Context) -> list[Problem]:
+    """agreements.csv with inclusion.csv: an added agreement has a row for each of the five criteria."""
+    given: dict[str, list[str]] = {}
+    for row in ctx.rows("inclusion"):
+        given.setdefault(row["agreement_id"], []).append(str(row["criterion"]))
+    problems = []
+    for row in ctx.rows("agreements"):
+        if row.get("seed_row") is not None:
+            continue
+        missing = [c for c in ctx.vocabulary.criteria if c not in given.get(row["id"], [])]
+        if missing:
+            problems.append(
+                Problem(
+                    AGREEMENTS,
+                    row["_row"],
+                    "seed_row",
+                    f"{row['id']} is an added agreement (seed_row empty), but {INCLUSION} has no "
+                    f"row for criterion {', '.join(missing)}. Add one row per criterion (1 to 5) "
+                    "saying how it meets it.",
+                )
+            )
+    return problems
+
+
+def screened_codes(ctx: Context) -> list[Problem]:
+    """screened.csv: partners, verdict and criteria at issue from the vocabulary."""
+    vocabulary = ctx.vocabulary
+    problems = code_problems(ctx, "screened", SCREENED, "verdict", vocabulary.verdicts)
+    for row in ctx.rows("screened"):
+        for partner in items(row["partners"]):
+            if message := country_problem(partner, vocabulary.partners):
+                problems.append(Problem(SCREENED, row["_row"], "partners", message))
+        for criterion in items(row["failing_criterion"]):
+            if criterion not in vocabulary.criteria:
+                message = category_problem("criterion", criterion, vocabulary.criteria)
+                problems.append(Problem(SCREENED, row["_row"], "failing_criterion", message))
+    return problems
+
+
+def screened_dates(ctx: Context) -> list[Problem]:
+    """screened.csv: a real date, not in the future (any year: criterion #4 may be why it failed)."""
+    return dates_in(ctx, "screened", SCREENED, "announced")
+
+
+def screened_not_included(ctx: Context) -> list[Problem]:
+    """screened.csv: no candidate has the id or name of an agreement in agreements.csv."""
+    ids = {row["id"] for row in ctx.rows("agreements")}
+    names = {comparable_name(row["name"]): row["id"] for row in ctx.rows("agreements")}
+    problems = []
+    for row in ctx.rows("screened"):
+        if row["id"] in ids:
+            problems.append(
+                Problem(
+                    SCREENED,
+                    row["_row"],
+                    "id",
+                    f"{quoted(row['id'])} is an agreement in {AGREEMENTS}; a candidate is either "
+                    "added or screened out, not both. Delete one of the two rows.",
+                )
+            )
+        elif (name := comparable_name(row["name"])) in names:
+            problems.append(
+                Problem(
+                    SCREENED,
+                    row["_row"],
+                    "name",
+                    f"{quoted(row['name'])} is the name of {names[name]} in {AGREEMENTS}; a "
+                    "candidate is either added or screened out, not both. Delete one of the two rows.",
                 )
             )
     return problems
@@ -782,7 +945,7 @@ def source_keys(ctx: Context) -> list[Problem]:
             "sources",
             f"{quoted(key)} has no entry in {BIBLIOGRAPHY}; add the entry there first.",
         )
-        for name, file in (("agreements", AGREEMENTS), ("events", EVENTS), ("seed-review", REVIEW))
+        for name, file in CITING_FILES
         for row in ctx.rows(name)
         for key in items(row.get("sources"))
         if key not in ctx.bibliography
@@ -794,7 +957,7 @@ def entries_cited(ctx: Context) -> list[Problem]:
     if ctx.bibliography is None:
         return []
     cited = set(ctx.chapter_citations)
-    for name in ("agreements", "events", "seed-review"):
+    for name, _ in CITING_FILES:
         cited.update(key for row in ctx.rows(name) for key in items(row.get("sources")))
     return [
         Problem(
@@ -870,9 +1033,16 @@ RULES = (
     known_agreements,
     event_dates,
     events_follow_announcement,
+    event_kinds,
+    event_successors,
     review_codes,
     silent_departures,
     findings_mean_what_they_say,
+    inclusion_codes,
+    inclusion_complete,
+    screened_codes,
+    screened_dates,
+    screened_not_included,
     source_keys,
     entries_cited,
     source_addresses,

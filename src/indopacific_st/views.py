@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from indopacific_st.dataset import Dataset
-from indopacific_st.validation import HOME_COUNTRY
+from indopacific_st.validation import HOME_COUNTRY, SUCCESSION_KINDS
 
 US_LABEL = "United States"
 
@@ -133,3 +135,97 @@ def parents_outside(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
     table = for_partner(ds, partner) if partner else ds.agreements
     mask = table["parent"].fillna("").ne("") & table["parent_id"].eq("")
     return table[mask][["id", "name", "parent"]].reset_index(drop=True)
+
+
+# --- After the seed table: activity, status and the selection of added agreements -------------
+
+# The change of U.S. administration: activity on or after this day counts as "since 2025".
+ADMINISTRATION_CHANGE = dt.date(2025, 1, 20)
+ORIGIN_LABELS = {"seed": "Seed table", "added": "Added after the seed table"}
+STATUS_LABELS = {
+    "replaced": "Renamed or replaced",
+    "active-since-2025": "Activity recorded since 20 January 2025",
+    "no-activity-since-2025": "No activity recorded since 20 January 2025",
+}
+
+
+def origin(ds: Dataset) -> pd.Series:
+    """'seed' or 'added' for each agreement id."""
+    seed = ds.agreements["seed_row"].notna()
+    return pd.Series(seed.map({True: "seed", False: "added"}).values, index=ds.agreements["id"])
+
+
+def since_change(dates: pd.Series) -> pd.Series:
+    """Whether each date falls on or after the change of administration. A month or a year counts
+    only when it begins on or after that day, so a coarse date is never read as later than it is."""
+    # A coarse date is stored as the first day it covers, so comparing that day is enough.
+    return dates.ge(pd.Timestamp(ADMINISTRATION_CHANGE))
+
+
+def activity(ds: Dataset) -> pd.DataFrame:
+    """One row per announcement or later event: date, agreement, partners, kind, seed or added."""
+    agreements = ds.agreements.set_index("id")
+    announced = pd.DataFrame(
+        {
+            "agreement_id": ds.agreements["id"],
+            "date": ds.agreements["announced_date"],
+            "precision": ds.agreements["precision"],
+            "kind": "announcement",
+            "what": "Announced",
+            "successor_id": "",
+        }
+    )
+    events = ds.events.drop(columns="date").rename(columns={"event_date": "date", "event": "what"})
+    table = pd.concat([announced, events[announced.columns]], ignore_index=True)
+    table["label"] = table["agreement_id"].map(agreements["label"])
+    table["partners"] = table["agreement_id"].map(agreements["partners"])
+    table["partner_labels"] = table["partners"].map(
+        lambda codes: "; ".join(ds.vocabulary.partners[c] for c in codes)
+    )
+    kinds = {"announcement": "Announcement", **ds.vocabulary.event_kinds}
+    table["kind_label"] = table["kind"].map(kinds)
+    table["origin"] = table["agreement_id"].map(origin(ds))
+    table["origin_label"] = table["origin"].map(ORIGIN_LABELS)
+    table["since_change"] = since_change(table["date"])
+    return table.sort_values(["date", "agreement_id"]).reset_index(drop=True)
+
+
+def status(ds: Dataset) -> pd.DataFrame:
+    """One row per agreement: its last recorded activity, its successor if it was renamed or
+    replaced, and its status as of the data date."""
+    table = activity(ds)
+    last = table.groupby("agreement_id").tail(1).set_index("agreement_id")
+    succession = table[table["kind"].isin(SUCCESSION_KINDS)].groupby("agreement_id").tail(1)
+    successors = succession.set_index("agreement_id")["successor_id"]
+    active = table.groupby("agreement_id")["since_change"].any()
+    result = ds.agreements[["id", "label", "partners"]].copy()
+    result["origin"] = result["id"].map(origin(ds))
+    result["last_date"] = result["id"].map(last["date"])
+    result["last_precision"] = result["id"].map(last["precision"])
+    result["last_kind"] = result["id"].map(last["kind"])
+    result["last_activity"] = result["id"].map(last["what"])
+    result["successor_id"] = result["id"].map(successors).fillna("")
+    labels = ds.agreements.set_index("id")["label"]
+    result["successor_label"] = result["successor_id"].map(labels).fillna("")
+    result["status"] = "no-activity-since-2025"
+    result.loc[result["id"].map(active), "status"] = "active-since-2025"
+    result.loc[result["successor_id"].ne(""), "status"] = "replaced"
+    result["status_label"] = result["status"].map(STATUS_LABELS)
+    return result.reset_index(drop=True)
+
+
+def selection_flow(ds: Dataset) -> pd.DataFrame:
+    """The selection as a flow, each number counted from the rows: seed rows, candidates found
+    after the seed table (all screened), included, borderline and excluded."""
+    added = int(ds.agreements["seed_row"].isna().sum())
+    verdicts = ds.screened["verdict"].value_counts()
+    stages = [
+        ("seed", "Seed table rows", int(ds.agreements["seed_row"].notna().sum())),
+        ("candidates", "Candidates found and screened", added + len(ds.screened)),
+        ("included", "Included (meet all five criteria)", added),
+        *(
+            (code, label, int(verdicts.get(code, 0)))
+            for code, label in ds.vocabulary.verdicts.items()
+        ),
+    ]
+    return pd.DataFrame(stages, columns=["stage", "label", "agreements"])
