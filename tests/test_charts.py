@@ -58,11 +58,16 @@ def test_partner_colours_are_the_same_everywhere(ds):
 def test_domain_chart_counts_follow_the_data(ds):
     spec = charts.domain_chart(ds, "IN").spec
     data = next(v for v in spec["datasets"].values() if v and "domain" in v[0])
-    shown = {row["domain"]: row["agreements"] for row in data}
+    shown = pd.DataFrame(data).groupby(["domain", "origin"])["agreements"].sum()
     india = views.for_partner(ds, "IN")
     for code in ds.vocabulary.domains:
-        assert shown[code] == int(india["domains"].map(lambda d, c=code: c in d).sum())
-    assert len(shown) == len(ds.vocabulary.domains), "zero domains are shown too"
+        covers = india["domains"].map(lambda d, c=code: c in d)
+        for origin, rows in india.groupby(views.origin(ds)[india["id"]].values):
+            assert shown[code, origin] == int(covers[rows.index].sum())
+        assert shown[code].sum() == int(covers.sum())
+    assert shown.index.get_level_values(0).nunique() == len(ds.vocabulary.domains), (
+        "zero domains are shown too"
+    )
 
 
 def test_titles_state_findings_computed_from_the_data(ds):

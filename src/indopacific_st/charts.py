@@ -21,12 +21,11 @@ def partner_scale(ds: Dataset, field: str = "partner_label") -> dict:
     """Colour and shape scales that give each partner the same look in every chart."""
     codes = list(ds.vocabulary.partners)
     labels = [ds.vocabulary.partners[c] for c in codes]
+    colours = alt.Scale(domain=labels, range=[style.PARTNER_COLOURS[c] for c in codes])
     return {
-        "color": alt.Color(
-            f"{field}:N",
-            title="Partner",
-            scale=alt.Scale(domain=labels, range=[style.PARTNER_COLOURS[c] for c in codes]),
-        ),
+        "color": alt.Color(f"{field}:N", title="Partner", scale=colours),
+        # The outline of a hollow (added) mark: the same scale, so the legend is one.
+        "stroke": alt.Stroke(f"{field}:N", title="Partner", scale=colours),
         "shape": alt.Shape(
             f"{field}:N",
             title="Partner",
@@ -36,9 +35,16 @@ def partner_scale(ds: Dataset, field: str = "partner_label") -> dict:
 
 
 def finish(
-    chart: alt.Chart, ds: Dataset, title: str, subtitle: str, description: str, note: str = ""
+    chart: alt.Chart,
+    ds: Dataset,
+    title: str,
+    subtitle: str,
+    description: str,
+    note: str = "",
+    key: alt.TopLevelMixin | None = None,
 ) -> Figure:
-    """Add the finding as title, what is shown as subtitle, and the source note underneath."""
+    """Add the finding as title, what is shown as subtitle, a key above the chart if given, and
+    the source note underneath."""
     # Wrapped to the chart's width, so the figure does not widen (and print smaller) for its notes.
     lines = textwrap.wrap(note, FOOTNOTE_CHARS) if note else []
     lines += textwrap.wrap(f"Source: {ds.citation}.", FOOTNOTE_CHARS)
@@ -55,7 +61,7 @@ def finish(
         .properties(width=style.WIDTH, height=(FOOTNOTE_SIZE + 4) * len(lines))
     )
     combined = (
-        alt.vconcat(chart, footer, spacing=6)
+        alt.vconcat(*([key] if key is not None else []), chart, footer, spacing=6)
         .properties(
             title=alt.TitleParams(
                 textwrap.wrap(title, TITLE_CHARS), subtitle=textwrap.wrap(subtitle, FOOTNOTE_CHARS)
@@ -80,30 +86,149 @@ def date_label(frame: pd.DataFrame, date: str = "date", precision: str = "precis
     )
 
 
+# --- Seed and added rows, the seed/all switch, the change of administration -----------------
+
+ORIGIN_DOMAIN = list(views.ORIGIN_LABELS.values())
+SWITCH = "shown"
+
+
+def origin_fill() -> alt.FillOpacity:
+    """Points: a seed row filled, an added one hollow (its outline keeps the partner's colour)."""
+    return alt.FillOpacity(
+        "origin_label:N",
+        scale=alt.Scale(domain=ORIGIN_DOMAIN, range=list(style.ORIGIN_FILL_OPACITY.values())),
+        legend=None,
+    )
+
+
+def origin_opacity() -> alt.Opacity:
+    """Bars and cells: a seed row in full colour, an added one in a lighter tint."""
+    return alt.Opacity(
+        "origin_label:N",
+        scale=alt.Scale(domain=ORIGIN_DOMAIN, range=list(style.ORIGIN_BAR_OPACITY.values())),
+        legend=None,
+    )
+
+
+def origin_key(mark: str = "point") -> alt.LayerChart:
+    """The legend entry for seed and added rows, drawn the same above every chart (Vega-Lite
+    draws no legend for fill opacity)."""
+    opacity = style.ORIGIN_FILL_OPACITY if mark == "point" else style.ORIGIN_BAR_OPACITY
+    key = pd.DataFrame(
+        {"origin_label": ORIGIN_DOMAIN, "x": [0, 110], "opacity": list(opacity.values())}
+    )
+    base = alt.Chart(key).encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.value(6))
+    symbol = base.mark_point(
+        shape="circle" if mark == "point" else "square",
+        size=110,
+        filled=True,
+        color=style.NEUTRAL,
+        stroke=style.NEUTRAL,
+        strokeWidth=1.5,
+    ).encode(fillOpacity=alt.FillOpacity("opacity:Q", scale=None))
+    text = base.mark_text(align="left", dx=10, color="#222222").encode(text="origin_label:N")
+    return (symbol + text).properties(width=style.WIDTH, height=12)
+
+
+def origin_switch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with radio buttons in HTML that show all agreements or the seed table's only.
+    The PDF (vl-convert) draws the first option. Filter each data source before it is counted."""
+    options = list(style.SWITCH_OPTIONS.values())
+    return chart.add_params(
+        alt.param(
+            name=SWITCH,
+            value=options[0],
+            bind=alt.binding_radio(options=options, name="Show: "),
+        )
+    )
+
+
+def switch_filter() -> str:
+    """The filter that keeps a row under the switch's current option."""
+    return f"{SWITCH} == '{style.SWITCH_OPTIONS['all']}' || datum.origin == 'seed'"
+
+
+def change_rule() -> alt.LayerChart:
+    """20 January 2025, the change of U.S. administration, as a labelled rule on a time axis."""
+    frame = pd.DataFrame(
+        {
+            "date": [pd.Timestamp(views.ADMINISTRATION_CHANGE).isoformat()],
+            "label": [f"Change of administration, {findings.CHANGE_TEXT}"],
+        }
+    )
+    base = alt.Chart(frame).encode(x="date:T")
+    rule = base.mark_rule(color=style.NEUTRAL, strokeDash=[4, 3], strokeWidth=1.2)
+    text = base.mark_text(
+        align="right", baseline="bottom", dx=4, dy=-3, fontSize=FOOTNOTE_SIZE, color=style.NEUTRAL
+    ).encode(text="label:N", y=alt.value(0))
+    return rule + text
+
+
+def origin_counts(long: pd.DataFrame, keys: dict[str, list]) -> pd.DataFrame:
+    """Agreements per combination of keys and origin, every combination included (zeros too),
+    in the order given (seed before added): the order bars stack in."""
+    names = [*keys, "origin"]
+    counts = long.groupby(names)["id"].nunique()
+    full = pd.MultiIndex.from_product([*keys.values(), list(views.ORIGIN_LABELS)], names=names)
+    table = counts.reindex(full, fill_value=0).rename("agreements").reset_index()
+    table["origin_label"] = table["origin"].map(views.ORIGIN_LABELS)
+    table["stack_order"] = range(len(table))
+    return table
+
+
+def origin_bars(
+    counts: pd.DataFrame,
+    field: str,
+    heading: str,
+    sort: list,
+    colour,
+    x_title: str,
+    x_max: int | None = None,
+    extra: tuple = (),
+) -> alt.LayerChart:
+    """Horizontal bars, one per value of field in the order given, stacked by origin (seed
+    first, in full colour; added after, lighter), each bar's total written at its end."""
+    y = alt.Y(f"{field}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=330))
+    x = alt.X(
+        "agreements:Q",
+        title=x_title,
+        stack="zero",
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(domain=[0, max(x_max or 0, 1)]) if x_max is not None else alt.Undefined,
+    )
+    bars = (
+        alt.Chart(counts)
+        .mark_bar(height=14)
+        .encode(
+            y=y,
+            x=x,
+            color=colour,
+            opacity=origin_opacity(),
+            order=alt.Order("stack_order:Q"),
+            tooltip=[
+                alt.Tooltip(f"{field}:N", title=heading),
+                *extra,
+                alt.Tooltip("origin_label:N", title="Origin"),
+                alt.Tooltip("agreements:Q", title="Agreements"),
+            ],
+        )
+    )
+    totals = (
+        alt.Chart(counts)
+        .transform_aggregate(total="sum(agreements)", groupby=[field])
+        .mark_text(align="left", dx=4, color="#222222")
+        .encode(y=y, x=alt.X("total:Q"), text="total:Q")
+    )
+    return bars + totals
+
+
 # --- Timelines ------------------------------------------------------------------------------
 
 
-def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
-    """Announcements over time: all partners on one axis, or one partner's agreements row by row."""
-    table = views.timeline(ds, partner)
-    table["when"] = date_label(table)
-    table["event_date_iso"] = table["date"].dt.strftime("%Y-%m-%d")
-    outside = table[(table["kind"] == "announcement") & ~table["in_period"]]
-    table = table[table["date"] >= pd.Timestamp(2021, 1, 1)]
-    scales = partner_scale(ds)
-    tooltip = [
-        alt.Tooltip("name:N", title="Agreement"),
-        alt.Tooltip("partner_label:N", title="Partner"),
-        alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("when:N", title="Date"),
-        alt.Tooltip("type_label:N", title="Type"),
-        alt.Tooltip("summary:N", title="What it is"),
-    ]
-    end = max(
-        ds.agreements["announced_date"].max(),
-        ds.events["event_date"].max() if len(ds.events) else pd.Timestamp(2021, 1, 1),
-    )
-    x = alt.X(
+def time_axis(ds: Dataset) -> alt.X:
+    """The shared time axis of timelines: from 2021 to a little after the latest record."""
+    end = views.activity(ds)["date"].max()
+    return alt.X(
         "date:T",
         title=None,
         axis=alt.Axis(format="%Y", tickCount="year", grid=True),
@@ -114,6 +239,62 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
             ]
         ),
     )
+
+
+def record_size() -> alt.Size:
+    """Announcements drawn large, later events small."""
+    return alt.Size(
+        "record:N",
+        title=None,
+        scale=alt.Scale(domain=RECORDS, range=[140, 50]),
+        legend=alt.Legend(symbolFillColor=style.NEUTRAL, symbolStrokeColor=style.NEUTRAL),
+    )
+
+
+RECORDS = ["Announcement", "Later event"]
+
+
+def with_records(table: pd.DataFrame) -> pd.DataFrame:
+    """A timeline's rows with their date as readers write it and whether each is an announcement."""
+    record = table["kind"].map({"announcement": RECORDS[0]}).fillna(RECORDS[1])
+    return table.assign(when=date_label(table), record=record)
+
+
+def partner_points(ds: Dataset, frame: pd.DataFrame, y: alt.Y, tooltip: list) -> alt.Chart:
+    """One point per row in its partner's colour and shape, hollow when the agreement was added
+    since the seed, large for an announcement and small for a later event."""
+    scales = partner_scale(ds)
+    return (
+        alt.Chart(frame)
+        .mark_point(filled=True, strokeWidth=1.6, opacity=0.9)
+        .encode(
+            x=time_axis(ds),
+            y=y,
+            color=scales["color"],
+            stroke=scales["stroke"],
+            shape=scales["shape"],
+            fillOpacity=origin_fill(),
+            size=record_size(),
+            tooltip=tooltip,
+        )
+    )
+
+
+def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
+    """Announcements over time: all partners on one axis (with the seed/all switch), or one
+    partner's agreements row by row with their later events."""
+    table = with_records(views.timeline(ds, partner))
+    outside = table[(table["kind"] == "announcement") & ~table["in_period"]]
+    table = table[table["date"] >= pd.Timestamp(2021, 1, 1)]
+    tooltip = [
+        alt.Tooltip("name:N", title="Agreement"),
+        alt.Tooltip("partner_label:N", title="Partner"),
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("when:N", title="Date"),
+        alt.Tooltip("type_label:N", title="Type"),
+        alt.Tooltip("origin_label:N", title="Origin"),
+        alt.Tooltip("summary:N", title="What it is"),
+    ]
     announced = table[table["kind"] == "announcement"]
     note = ""
     if len(outside):
@@ -127,23 +308,20 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
         years = announced["date"].dt.year.value_counts().sort_index()
         total = announced["id"].nunique()
         title = findings.busiest_year(ds).title
-        base = alt.Chart(announced).encode(
-            x=x,
-            y=alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values())),
-            color=scales["color"],
-            shape=scales["shape"],
-            tooltip=tooltip,
+        y = alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values()))
+        points = partner_points(ds, announced, y, tooltip).encode(size=alt.value(140))
+        chart = origin_switch(points.transform_filter(switch_filter()) + change_rule()).properties(
+            width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
         )
-        chart = base.mark_point(
-            size=140, filled=True, opacity=0.85, stroke="white", strokeWidth=0.8
+        subtitle = (
+            f"{findings.multi_partner(ds).title} Seed table alone: "
+            f"{findings.busiest_year(views.seed_only(ds)).title}."
         )
-        chart = chart.properties(width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20)
-        subtitle = findings.multi_partner(ds).title
         description = listing(
             f"Timeline of {total} agreements announced from 2021, one row per partner. ",
             (f"{y}: {n}" for y, n in years.items()),
         )
-        return finish(chart, ds, title, subtitle, description, note)
+        return finish(chart, ds, title, subtitle, description, note, origin_key())
 
     label = ds.vocabulary.partners[partner]
     order = announced.sort_values("date")["label"].tolist()
@@ -166,71 +344,150 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
         .mark_rule(color=style.LIGHT, strokeWidth=2)
         .encode(x=alt.X("min:T"), x2="max:T", y=y)
     )
-    marks = (
-        alt.Chart(table)
-        .mark_point(size=130, strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            shape=scales["shape"].legend(None),
-            color=alt.value(style.PARTNER_COLOURS[partner]),
-            fill=alt.condition(
-                alt.datum.kind == "announcement",
-                alt.value(style.PARTNER_COLOURS[partner]),
-                alt.value("white"),
-            ),
-            tooltip=tooltip,
-        )
+    marks = partner_points(ds, table, y, tooltip).encode(
+        shape=alt.value(style.PARTNER_SHAPES[partner]),
+        color=alt.value(style.PARTNER_COLOURS[partner]),
+        stroke=alt.value(style.PARTNER_COLOURS[partner]),
     )
-    chart = (rules + marks).properties(
+    chart = (rules + change_rule() + marks).properties(
         width=style.WIDTH - 200, height=style.ROW_HEIGHT * max(len(order), 2)
     )
     subtitle = (
-        "Filled marks: announcement. Open marks: later rounds, first meetings, entry into force."
+        "Large marks: announcement. Small marks: later rounds, first meetings, entry into force, "
+        "renaming. The dashed line marks the change of U.S. administration."
     )
     description = listing(
         f"Timeline of {label}'s agreements. ",
-        (f"{r['name']}: {style.lower_first(r['event'])} {r['when']}" for _, r in table.iterrows()),
+        (
+            f"{r['name']} ({r['origin_label'].lower()}): {style.lower_first(r['event'])} {r['when']}"
+            for _, r in table.iterrows()
+        ),
     )
-    return finish(chart, ds, title, subtitle, description, note)
+    return finish(chart, ds, title, subtitle, description, note, origin_key())
+
+
+def activity_chart(ds: Dataset) -> Figure:
+    """Every announcement and later event since 2021, one row per partner, with the change of
+    administration marked."""
+    table = views.activity(ds).explode("partners").rename(columns={"partners": "partner"})
+    table = table[table["date"] >= pd.Timestamp(2021, 1, 1)].reset_index(drop=True)
+    table = with_records(table.assign(partner_label=table["partner"].map(ds.vocabulary.partners)))
+    finding = findings.activity_since_change(ds)
+    y = alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values()))
+    tooltip = [
+        alt.Tooltip("label:N", title="Agreement"),
+        alt.Tooltip("partner_label:N", title="Partner"),
+        alt.Tooltip("what:N", title="What happened"),
+        alt.Tooltip("when:N", title="Date"),
+        alt.Tooltip("origin_label:N", title="Origin"),
+    ]
+    points = partner_points(ds, table, y, tooltip).transform_filter(switch_filter())
+    chart = origin_switch(points + change_rule()).properties(
+        width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
+    )
+    subtitle = (
+        "Announcements (large marks) and later events such as meetings, signings and renamings "
+        f"(small marks), by partner. {findings.status_summary(ds).title}."
+    )
+    since = table[table["since_change"]]
+    description = listing(
+        f"Timeline of {len(table)} announcements and later events by partner; since "
+        f"{findings.CHANGE_TEXT}: ",
+        (
+            f"{r['partner_label']} {r['label']}, {r['what'].lower()} {r['when']}"
+            for _, r in since.iterrows()
+        ),
+    )
+    return finish(chart, ds, finding.title, subtitle, description, key=origin_key())
+
+
+# --- Status as of the data date ---------------------------------------------------------------
+
+
+def status_chart(ds: Dataset, partner: str | None = None) -> Figure:
+    """Each agreement's status as of the data date, one bar per partner (or per status for one
+    partner), seed and added agreements stacked."""
+    table = views.status(ds).explode("partners").rename(columns={"partners": "partner"})
+    if partner:
+        table = table[table["partner"] == partner]
+    statuses = list(views.STATUS_LABELS)
+    field, heading, rows = "partner_label", "Partner", list(ds.vocabulary.partners)
+    if partner:
+        field, heading, rows = "status_label", "Status", statuses
+    keys = {"partner": [partner]} if partner else {"partner": rows}
+    counts = origin_counts(table, {**keys, "status": statuses})
+    counts["partner_label"] = counts["partner"].map(ds.vocabulary.partners)
+    counts["status_label"] = counts["status"].map(views.STATUS_LABELS)
+    colour = alt.Color(
+        "status_label:N",
+        title=None,
+        sort=list(views.STATUS_LABELS.values()),
+        scale=alt.Scale(
+            domain=list(views.STATUS_LABELS.values()), range=list(style.STATUS_COLOURS.values())
+        ),
+        legend=None if partner else alt.Legend(columns=1, labelLimit=400),
+    )
+    sort = (
+        [views.STATUS_LABELS[c] for c in statuses]
+        if partner
+        else list(ds.vocabulary.partners.values())
+    )
+    chart = origin_bars(
+        counts,
+        field,
+        heading,
+        sort,
+        colour,
+        "Agreements",
+        extra=() if partner else (alt.Tooltip("status_label:N", title="Status"),),
+    ).properties(width=style.WIDTH - 230, height=style.ROW_HEIGHT * (len(sort) + 1))
+    finding = findings.status_summary(ds, partner)
+    seed = finding.facts
+    subtitle = (
+        f"Status as of {style.date_text(pd.Timestamp(ds.updated), 'day')}: renamed or replaced "
+        f"(a successor is in the data), activity recorded since {findings.CHANGE_TEXT}, or "
+        f"none recorded since. Seed table alone: {seed['seed_active_count']} active, "
+        f"{seed['seed_replaced_count']} renamed or replaced, {seed['seed_quiet_count']} with none."
+    )
+    totals = counts.groupby([field, "status_label"], sort=False)["agreements"].sum()
+    description = listing(
+        "Bar chart of agreements by status: ",
+        (f"{row} {status.lower()} {n}" for (row, status), n in totals.items() if n),
+    )
+    return finish(chart, ds, finding.title, subtitle, description, key=origin_key("bar"))
 
 
 # --- Domains --------------------------------------------------------------------------------
 
 
 def domain_chart(ds: Dataset, partner: str) -> Figure:
-    """How many of one partner's agreements cover each domain of criterion #5, zeros shown."""
+    """How many of one partner's agreements cover each domain of criterion #5, zeros shown,
+    seed and added agreements stacked."""
     label = ds.vocabulary.partners[partner]
-    counts = domain_counts_sorted(ds, partner)
+    order = domain_counts_sorted(ds, partner)
+    counts = origin_counts(views.by_domain(ds, partner), {"domain": order["domain"].tolist()})
+    counts["domain_label"] = counts["domain"].map(ds.vocabulary.domains)
     total = len(views.for_partner(ds, partner))
-    missing = int((counts["agreements"] == 0).sum())
+    missing = int((order["agreements"] == 0).sum())
     title = findings.partner_domains(ds, partner).title
-    bars = alt.Chart(counts).encode(
-        y=alt.Y("domain_label:N", title=None, sort=counts["domain_label"].tolist()),
-        x=alt.X(
-            "agreements:Q",
-            title="Agreements covering the domain",
-            axis=alt.Axis(tickMinStep=1, format="d"),
-            scale=alt.Scale(domain=[0, max(total, 1)]),
-        ),
-        tooltip=[
-            alt.Tooltip("domain_label:N", title="Domain"),
-            alt.Tooltip("agreements:Q", title="Agreements"),
-        ],
-    )
-    chart = bars.mark_bar(color=style.PARTNER_COLOURS[partner], height=14) + bars.mark_text(
-        align="left", dx=4, color="#222222"
-    ).encode(text="agreements:Q")
-    chart = chart.properties(width=style.WIDTH - 200, height=style.ROW_HEIGHT * len(counts))
+    chart = origin_bars(
+        counts,
+        "domain_label",
+        "Domain",
+        order["domain_label"].tolist(),
+        alt.value(style.PARTNER_COLOURS[partner]),
+        "Agreements covering the domain",
+        total,
+    ).properties(width=style.WIDTH - 200, height=style.ROW_HEIGHT * len(order))
     subtitle = (
         f"Agreements covering each technology domain of criterion #5; one agreement can cover "
         f"several. {style.plural(missing, 'domain').capitalize()} with none."
     )
     description = listing(
         f"Bar chart of {label}'s agreements by domain: ",
-        (f"{r['domain_label']} {r['agreements']}" for _, r in counts.iterrows()),
+        (f"{r['domain_label']} {r['agreements']}" for _, r in order.iterrows()),
     )
-    return finish(chart, ds, title, subtitle, description)
+    return finish(chart, ds, title, subtitle, description, key=origin_key("bar"))
 
 
 def domain_counts_sorted(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
@@ -315,33 +572,33 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
 
 
 def partner_share_chart(ds: Dataset, partner: str) -> Figure:
-    """Agreements per partner with one partner highlighted."""
+    """Agreements per partner with one partner highlighted, seed and added agreements stacked."""
     counts = views.partner_counts(ds)
     label = ds.vocabulary.partners[partner]
     mine = int(counts.loc[counts["partner"] == partner, "agreements"].iloc[0])
     total = ds.agreements["id"].nunique()
     title = f"{label} takes part in {mine} of the {total} agreements, {style.rank_text(counts, partner)}"
-    counts["highlight"] = counts["partner"].eq(partner)
-    base = alt.Chart(counts).encode(
-        y=alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values())),
-        x=alt.X("agreements:Q", title="Agreements", axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[
-            alt.Tooltip("partner_label:N", title="Partner"),
-            alt.Tooltip("agreements:Q", title="Agreements"),
-        ],
+    stacked = origin_counts(views.by_partner(ds), {"partner": list(ds.vocabulary.partners)})
+    stacked["partner_label"] = stacked["partner"].map(ds.vocabulary.partners)
+    colour = alt.condition(
+        alt.datum.partner == partner,
+        alt.value(style.PARTNER_COLOURS[partner]),
+        alt.value(style.LIGHT),
     )
-    chart = base.mark_bar(height=16).encode(
-        color=alt.condition(
-            alt.datum.highlight, alt.value(style.PARTNER_COLOURS[partner]), alt.value(style.LIGHT)
-        )
-    ) + base.mark_text(align="left", dx=4, color="#222222").encode(text="agreements:Q")
-    chart = chart.properties(width=style.WIDTH - 160, height=style.ROW_HEIGHT * 6 + 10)
+    chart = origin_bars(
+        stacked,
+        "partner_label",
+        "Partner",
+        list(ds.vocabulary.partners.values()),
+        colour,
+        "Agreements",
+    ).properties(width=style.WIDTH - 160, height=style.ROW_HEIGHT * 6 + 10)
     subtitle = findings.multi_partner(ds).facts["counts_note"]
     description = listing(
         "Bar chart of agreements per partner: ",
         (f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows()),
     )
-    return finish(chart, ds, title, subtitle, description)
+    return finish(chart, ds, title, subtitle, description, key=origin_key("bar"))
 
 
 MATRIX_DIMENSIONS = {
@@ -367,29 +624,54 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
         [list(ds.vocabulary.partners), list(labels)], names=["partner", "code"]
     )
     grid = counts.reindex(full, fill_value=0).reset_index()
+    # One row per agreement in a cell, plus an empty row per cell, so that a cell the switch
+    # empties still shows; Vega-Lite counts the rows after the switch has filtered them.
+    rows = long.drop_duplicates(["id", "partner", "code"])[["partner", "code", "origin"]]
+    rows = pd.concat(
+        [rows.assign(n=1), grid[["partner", "code"]].assign(origin="seed", n=0)],
+        ignore_index=True,
+    )
+    rows["added"] = rows["n"].where(rows["origin"] == "added", 0)
+    rows["partner_label"] = rows["partner"].map(ds.vocabulary.partners)
+    rows["label"] = rows["code"].map(labels)
     grid["partner_label"] = grid["partner"].map(ds.vocabulary.partners)
     grid["label"] = grid["code"].map(labels)
     gap = ""
+    seed = views.seed_only(ds)
     if dimension == "domain":
         finding = findings.domain_reach(ds)
         gap = finding.facts["absent_sentence"] + " "
+        seed_title = findings.domain_reach(seed).title
     else:
         finding = findings.most_common(ds, dimension)
+        seed_title = findings.most_common(seed, dimension).title
     title = finding.title
     present = [labels[c] for c in labels]
-    base = alt.Chart(grid).encode(
-        x=alt.X(
-            "partner_label:N",
-            title=None,
-            sort=list(ds.vocabulary.partners.values()),
-            axis=alt.Axis(orient="top", labelAngle=0),
-        ),
-        y=alt.Y("label:N", title=None, sort=present, axis=alt.Axis(labelLimit=330)),
-        tooltip=[
-            alt.Tooltip("partner_label:N", title="Partner"),
-            alt.Tooltip("label:N", title=heading),
-            alt.Tooltip("agreements:Q", title="Agreements"),
-        ],
+    base = (
+        alt.Chart(rows)
+        .transform_filter(switch_filter())
+        .transform_aggregate(
+            agreements="sum(n)", added="sum(added)", groupby=["partner_label", "label"]
+        )
+        .transform_calculate(
+            shown="datum.agreements == 0 ? '·' : datum.added == 0 ? '' + datum.agreements"
+            " : datum.agreements + ' (+' + datum.added + ')'"
+        )
+        .encode(
+            x=alt.X(
+                "partner_label:N",
+                title=None,
+                sort=list(ds.vocabulary.partners.values()),
+                axis=alt.Axis(orient="top", labelAngle=0),
+            ),
+            y=alt.Y("label:N", title=None, sort=present, axis=alt.Axis(labelLimit=330)),
+            tooltip=[
+                alt.Tooltip("partner_label:N", title="Partner"),
+                alt.Tooltip("label:N", title=heading),
+                alt.Tooltip("agreements:Q", title="Agreements"),
+                alt.Tooltip("added:Q", title=ORIGIN_DOMAIN[1]),
+            ],
+        )
     )
     top_count = max(int(grid["agreements"].max()), 1)
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -401,16 +683,17 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
         )
     )
     text = base.mark_text(fontSize=11).encode(
-        text=alt.condition(alt.datum.agreements > 0, "agreements:Q", alt.value("·")),
+        text="shown:N",
         color=alt.condition(
             alt.datum.agreements > top_count / 2, alt.value("white"), alt.value("#222222")
         ),
     )
-    chart = (cells + text).properties(
+    chart = origin_switch(cells + text).properties(
         width=style.WIDTH - 220, height=style.ROW_HEIGHT * 1.2 * len(present)
     )
     subtitle = gap + (
-        f"Agreements per partner and {heading.lower()}; darker cells hold more agreements."
+        f"Agreements per partner and {heading.lower()}; darker cells hold more agreements; "
+        f"(+n): of them, added since the seed. Seed table alone: {seed_title}."
     )
     description = listing(
         f"Matrix of agreements by partner and {heading.lower()}: ",
@@ -467,6 +750,7 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
         lambda i: style.date_text(agreements.at[i, "announced_date"], agreements.at[i, "precision"])
     )
     frame["caption"] = frame["label"] + " (" + frame["partner_label"] + ")"
+    frame = views.with_origin(ds, frame)
     position = frame.set_index("id")
     edges = links.assign(
         x=links["parent_id"].map(position["level"]),
@@ -499,16 +783,19 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
     scales = partner_scale(ds, "first_partner")
     points = (
         alt.Chart(frame)
-        .mark_point(size=150, filled=True)
+        .mark_point(size=150, filled=True, strokeWidth=1.6)
         .encode(
             x=x,
             y=y,
             color=scales["color"].legend(None),
+            stroke=scales["stroke"].legend(None),
             shape=scales["shape"].legend(None),
+            fillOpacity=origin_fill(),
             tooltip=[
                 alt.Tooltip("name:N", title="Agreement"),
                 alt.Tooltip("partner_label:N", title="Partner"),
                 alt.Tooltip("when:N", title="Announced"),
+                alt.Tooltip("origin_label:N", title="Origin"),
             ],
         )
     )
@@ -523,4 +810,130 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
         "Lineage diagram: ",
         (f"{r['child_name']} grew out of {r['parent_name']}" for _, r in links.iterrows()),
     )
+    return finish(chart, ds, title, subtitle, description, key=origin_key())
+
+
+# --- Selection flow -------------------------------------------------------------------------
+
+# Where each box of the flow sits (centre x, centre y, in a 100 x 100 frame) and what it is.
+FLOW_BOXES = {
+    "seed": (16, 12),
+    "candidates": (66, 12),
+    "screened": (66, 38),
+    "included": (34, 66),
+    "borderline": (66, 66),
+    "excluded": (98, 66),
+    "dataset": (16, 90),
+}
+FLOW_ARROWS = [
+    [("candidates", "bottom"), ("screened", "top")],
+    [("screened", "bottom"), (66, 52), (34, 52), ("included", "top")],
+    [("screened", "bottom"), ("borderline", "top")],
+    [("screened", "bottom"), (66, 52), (98, 52), ("excluded", "top")],
+    [("seed", "bottom"), ("dataset", "top")],
+    [("included", "bottom"), (34, 80), (16, 80)],
+]
+BOX_WIDTH, BOX_HEIGHT = 28, 16
+
+
+def flow_chart(ds: Dataset) -> Figure:
+    """The selection as a flow (as systematic reviews draw it): seed rows, candidates found
+    after the seed table, screened, and included, borderline or excluded, into the dataset."""
+    flow = views.selection_flow(ds).set_index("stage")
+    n = flow["agreements"]
+    labels = {
+        **flow["label"].to_dict(),
+        "candidates": "Candidates found after the seed table",
+        "screened": "Screened against the five criteria",
+        "dataset": "Agreements in the dataset",
+    }
+    counts = {
+        **n.to_dict(),
+        "screened": int(n["candidates"]),
+        "dataset": int(n["seed"] + n["included"]),
+    }
+    boxes = pd.DataFrame(
+        [
+            {
+                "stage": k,
+                "x": x,
+                "y": y,
+                "text": textwrap.fill(labels[k], 22) + f"\n{counts[k]}",
+                "agreements": counts[k],
+            }
+            for k, (x, y) in FLOW_BOXES.items()
+        ]
+    )
+    boxes = boxes.assign(
+        x1=boxes["x"] - BOX_WIDTH / 2,
+        x2=boxes["x"] + BOX_WIDTH / 2,
+        y1=boxes["y"] - BOX_HEIGHT / 2,
+        y2=boxes["y"] + BOX_HEIGHT / 2,
+        # Vega sets a multi-line text from its first line: raise it by half its extra lines.
+        text_y=boxes["y"] - boxes["text"].str.count("\n") * 2,
+    )
+
+    def point(end) -> tuple[float, float]:
+        if isinstance(end[0], str):
+            x, y = FLOW_BOXES[end[0]]
+            return x, y + (BOX_HEIGHT / 2 if end[1] == "bottom" else -BOX_HEIGHT / 2)
+        return end
+
+    # An arrow head where a path enters a box; a path that ends on another line joins it.
+    segments = pd.DataFrame(
+        [
+            {
+                **dict(zip(["x", "y", "x2", "y2"], [*point(a), *point(b)], strict=True)),
+                "head": b is path[-1] and isinstance(b[0], str),
+            }
+            for path in FLOW_ARROWS
+            for a, b in zip(path, path[1:], strict=False)
+        ]
+    )
+    x_scale = alt.Scale(domain=[0, 114])
+    y_scale = alt.Scale(domain=[0, 100], reverse=True)
+    x = alt.X("x:Q", axis=None, scale=x_scale)
+    y = alt.Y("y:Q", axis=None, scale=y_scale)
+    rects = (
+        alt.Chart(boxes)
+        .mark_rect(fill="white", stroke=style.NEUTRAL, strokeWidth=1.2, cornerRadius=3)
+        .encode(
+            x=alt.X("x1:Q", axis=None, scale=x_scale),
+            x2="x2:Q",
+            y=alt.Y("y1:Q", axis=None, scale=y_scale),
+            y2="y2:Q",
+        )
+    )
+    text = (
+        alt.Chart(boxes)
+        .mark_text(lineBreak="\n", fontSize=10, color="#222222", baseline="middle")
+        .encode(
+            x=x,
+            y=alt.Y("text_y:Q", axis=None, scale=y_scale),
+            text="text:N",
+            tooltip=[alt.Tooltip("agreements:Q", title="Count")],
+        )
+    )
+    lines = (
+        alt.Chart(segments)
+        .mark_rule(color=style.NEUTRAL, strokeWidth=1.2)
+        .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    )
+    arrows = (
+        alt.Chart(segments[segments["head"]])
+        .mark_point(shape="triangle-down", filled=True, size=50, color=style.NEUTRAL, yOffset=-3)
+        .encode(
+            x=alt.X("x2:Q", axis=None, scale=x_scale), y=alt.Y("y2:Q", axis=None, scale=y_scale)
+        )
+    )
+    chart = (lines + arrows + rects + text).properties(width=style.WIDTH, height=300)
+    title = (
+        f"{counts['candidates']} candidates found after the seed table: {counts['included']} "
+        f"included, {counts['borderline']} borderline, {counts['excluded']} excluded"
+    )
+    subtitle = (
+        f"The {counts['seed']} rows of the seed table and the {counts['included']} included "
+        f"candidates make the {counts['dataset']} agreements of the dataset."
+    )
+    description = listing("Selection flow: ", (f"{labels[k]} {counts[k]}" for k in FLOW_BOXES))
     return finish(chart, ds, title, subtitle, description)

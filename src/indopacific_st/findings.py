@@ -180,3 +180,100 @@ def partner_domains(ds: Dataset, partner: str) -> Finding:
         each = " each" if len(top) > 1 else ""
         title = capitalised(f"{names} {verb}: {style.portion(k, total, label)}{each}")
     return Finding(title, {"top_domains": style.tied(top, k, "agreement")})
+
+
+# --- After the seed table -------------------------------------------------------------------
+
+CHANGE_TEXT = style.date_text(pd.Timestamp(views.ADMINISTRATION_CHANGE), "day")
+
+
+def status_summary(ds: Dataset, partner: str | None = None) -> Finding:
+    """How many agreements (all, or one partner's) show activity since the change of
+    administration, how many were renamed or replaced and by what, and how many show none."""
+    table = views.status(ds)
+    if partner:
+        table = table[table["partners"].map(lambda codes: partner in codes)]
+    owner = f"{ds.vocabulary.partners[partner]}'s" if partner else "the"
+    groups = {code: table[table["status"] == code] for code in views.STATUS_LABELS}
+    active, replaced, quiet = (
+        groups["active-since-2025"],
+        groups["replaced"],
+        groups["no-activity-since-2025"],
+    )
+    names = table.set_index("id")["label"]
+    if partner is None:  # across partners, a label such as 'Quantum joint statement' repeats
+        partners = table.set_index("id")["partners"].map(
+            lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
+        )
+        names = names + " (" + partners + ")"
+    successions = [
+        f"the {r.label} (succeeded by the {r.successor_label})" for r in replaced.itertuples()
+    ]
+    total = len(table)
+    if total == 0:
+        title = f"{capitalised(owner)} list holds no agreement, so none shows activity"
+    else:
+        parts = [
+            f"{len(active)} of {owner} {total} agreements {verb(len(active), 'shows', 'show')} "
+            "recorded activity"
+        ]
+        if len(replaced):
+            parts.append(
+                f"{len(replaced)} {verb(len(replaced), 'was', 'were')} renamed or replaced"
+            )
+        parts.append(f"{len(quiet)} {verb(len(quiet), 'shows', 'show')} none")
+        title = f"Since {CHANGE_TEXT}, {style.join_words(parts)}"
+    seed = table[table["origin"] == "seed"]
+    seed_active = int((seed["status"] == "active-since-2025").sum())
+    return Finding(
+        title,
+        {
+            "active_count": len(active),
+            "active_names": the_labels(names[active["id"]]),
+            "replaced_count": len(replaced),
+            "replaced_names": style.join_words(successions) or "none",
+            "quiet_count": len(quiet),
+            "quiet_names": the_labels(names[quiet["id"]]),
+            "seed_active_count": seed_active,
+            "seed_quiet_count": int((seed["status"] == "no-activity-since-2025").sum()),
+            "seed_replaced_count": int((seed["status"] == "replaced").sum()),
+        },
+    )
+
+
+def activity_since_change(ds: Dataset) -> Finding:
+    """What the data records on and after the change of administration: new agreements, later
+    events, and the agreements they concern."""
+    table = views.activity(ds)
+    since = table[table["since_change"]]
+    announced = since[since["kind"] == "announcement"]
+    events = since[since["kind"] != "announcement"]
+    agreements = since["agreement_id"].nunique()
+    title = (
+        f"Since {CHANGE_TEXT} the data records {style.plural(len(announced), 'new agreement')} "
+        f"and {style.plural(len(events), 'later event')}, for "
+        f"{style.plural(agreements, 'agreement')} in all"
+    )
+    latest = table.iloc[-1] if len(table) else None
+    return Finding(
+        capitalised(title),
+        {
+            "since_change_announced": len(announced),
+            "since_change_events": len(events),
+            "since_change_agreements": agreements,
+            "latest_activity": style.date_text(latest["date"], latest["precision"])
+            if latest is not None
+            else "none",
+            "latest_activity_name": f"the {latest['label']}" if latest is not None else "none",
+            "change_date": CHANGE_TEXT,
+        },
+    )
+
+
+def verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def the_labels(labels) -> str:
+    """'the CoRe Partnership and the TRUST initiative', or 'none'."""
+    return style.join_words([f"the {label}" for label in labels]) or "none"

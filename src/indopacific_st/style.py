@@ -25,6 +25,19 @@ NEUTRAL = "#4D4D4D"
 LIGHT = "#BDBDBD"
 US_COLOUR = "#3C3C3C"
 
+# Seed rows and rows added since the seed, told apart the same way in every chart, in greyscale
+# too: points of an added agreement are hollow, its bars and cells a lighter tint of the same colour.
+ORIGIN_FILL_OPACITY = {"seed": 1.0, "added": 0.0}
+ORIGIN_BAR_OPACITY = {"seed": 1.0, "added": 0.4}
+# The switch a reader of the HTML uses to show the seed table alone; the PDF shows the first option.
+SWITCH_OPTIONS = {"all": "All agreements", "seed": "Seed table only"}
+# The three statuses as of the data date, dark to light so that greyscale keeps them apart.
+STATUS_COLOURS = {
+    "replaced": "#6A3D9A",
+    "active-since-2025": "#1B7837",
+    "no-activity-since-2025": "#BDBDBD",
+}
+
 FONT = "DejaVu Sans"
 WIDTH = 560
 ROW_HEIGHT = 22

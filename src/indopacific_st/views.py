@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -20,7 +21,7 @@ def by_partner(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
         check_partner(ds, partner)
         table = table[table["partner"] == partner]
     table["partner_label"] = table["partner"].map(ds.vocabulary.partners)
-    return table.reset_index(drop=True)
+    return with_origin(ds, table).reset_index(drop=True)
 
 
 def for_partner(ds: Dataset, partner: str) -> pd.DataFrame:
@@ -98,6 +99,8 @@ AGREEMENT_COLUMNS = [
     "partner_label",
     "type_label",
     "in_period",
+    "origin",
+    "origin_label",
 ]
 
 
@@ -141,7 +144,8 @@ def parents_outside(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
 
 # The change of U.S. administration: activity on or after this day counts as "since 2025".
 ADMINISTRATION_CHANGE = dt.date(2025, 1, 20)
-ORIGIN_LABELS = {"seed": "Seed table", "added": "Added after the seed table"}
+# Whether an agreement is a row of the seed table or was added since: every chart and table says it.
+ORIGIN_LABELS = {"seed": "Seed table", "added": "Added since the seed"}
 STATUS_LABELS = {
     "replaced": "Renamed or replaced",
     "active-since-2025": "Activity recorded since 20 January 2025",
@@ -153,6 +157,19 @@ def origin(ds: Dataset) -> pd.Series:
     """'seed' or 'added' for each agreement id."""
     seed = ds.agreements["seed_row"].notna()
     return pd.Series(seed.map({True: "seed", False: "added"}).values, index=ds.agreements["id"])
+
+
+def with_origin(ds: Dataset, table: pd.DataFrame, id_column: str = "id") -> pd.DataFrame:
+    """The table with each row's 'origin' ('seed' or 'added') and its 'origin_label'."""
+    codes = table[id_column].map(origin(ds))
+    return table.assign(origin=codes, origin_label=codes.map(ORIGIN_LABELS))
+
+
+def seed_only(ds: Dataset) -> Dataset:
+    """The dataset cut back to the seed table's rows and their events: what the seed alone gives."""
+    agreements = ds.agreements[ds.agreements["seed_row"].notna()].reset_index(drop=True)
+    events = ds.events[ds.events["agreement_id"].isin(agreements["id"])].reset_index(drop=True)
+    return dataclasses.replace(ds, agreements=agreements, events=events)
 
 
 def since_change(dates: pd.Series) -> pd.Series:
@@ -173,6 +190,7 @@ def activity(ds: Dataset) -> pd.DataFrame:
             "kind": "announcement",
             "what": "Announced",
             "successor_id": "",
+            "sources": ds.agreements["sources"],
         }
     )
     events = ds.events.drop(columns="date").rename(columns={"event_date": "date", "event": "what"})
@@ -184,8 +202,7 @@ def activity(ds: Dataset) -> pd.DataFrame:
     )
     kinds = {"announcement": "Announcement", **ds.vocabulary.event_kinds}
     table["kind_label"] = table["kind"].map(kinds)
-    table["origin"] = table["agreement_id"].map(origin(ds))
-    table["origin_label"] = table["origin"].map(ORIGIN_LABELS)
+    table = with_origin(ds, table, "agreement_id")
     table["since_change"] = since_change(table["date"])
     return table.sort_values(["date", "agreement_id"]).reset_index(drop=True)
 
@@ -198,8 +215,7 @@ def status(ds: Dataset) -> pd.DataFrame:
     succession = table[table["kind"].isin(SUCCESSION_KINDS)].groupby("agreement_id").tail(1)
     successors = succession.set_index("agreement_id")["successor_id"]
     active = table.groupby("agreement_id")["since_change"].any()
-    result = ds.agreements[["id", "label", "partners"]].copy()
-    result["origin"] = result["id"].map(origin(ds))
+    result = with_origin(ds, ds.agreements[["id", "label", "partners"]])
     result["last_date"] = result["id"].map(last["date"])
     result["last_precision"] = result["id"].map(last["precision"])
     result["last_kind"] = result["id"].map(last["kind"])
