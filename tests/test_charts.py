@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from indopacific_st import charts, style, views
+from indopacific_st import charts, findings, style, tables, views
 from indopacific_st.display import Figure, Table, escape_markdown
 
 PARTNERS = ["JP", "KR", "TW", "AU", "SG", "IN"]
@@ -150,3 +150,140 @@ def test_markdown_escaping_keeps_text_literal():
     table = Table(pd.DataFrame({"Name": [text + "\n* - injected row"]})).markdown()
     rows = [line for line in table.splitlines() if line.startswith("* -")]
     assert len(rows) == 2, "one header row and one data row: a newline in the data adds no row"
+
+
+# --- Seed and added rows, the switch, the change of administration, the selection flow ------
+
+SWITCH_CHARTS = {
+    "timeline": lambda ds: charts.timeline_chart(ds),
+    "activity": charts.activity_chart,
+    "domain matrix": lambda ds: charts.partner_matrix(ds, "domain"),
+}
+ORIGIN_CHARTS = {
+    "timeline": lambda ds: charts.timeline_chart(ds),
+    "activity": charts.activity_chart,
+    "partner timeline": lambda ds: charts.timeline_chart(ds, "JP"),
+    "domains": lambda ds: charts.domain_chart(ds, "JP"),
+    "share": lambda ds: charts.partner_share_chart(ds, "KR"),
+    "status": charts.status_chart,
+    "partner status": lambda ds: charts.status_chart(ds, "IN"),
+    "lineage": charts.lineage_chart,
+}
+
+
+def encodings(spec: dict):
+    for layer in layers(spec):
+        yield from layer.get("encoding", {}).items()
+
+
+def transforms(spec: dict):
+    for layer in layers(spec):
+        yield from layer.get("transform", [])
+    for key in ("vconcat", "hconcat", "layer"):
+        for part in spec.get(key, []):
+            yield from part.get("transform", [])
+
+
+@pytest.mark.parametrize("make", ORIGIN_CHARTS.values(), ids=ORIGIN_CHARTS.keys())
+def test_charts_tell_seed_rows_from_added_ones(ds, make):
+    spec = make(ds).spec
+    fields = {
+        (channel, value.get("field"))
+        for channel, value in encodings(spec)
+        if isinstance(value, dict)
+    }
+    assert ("fillOpacity", "origin_label") in fields or ("opacity", "origin_label") in fields
+    shown = {row.get("origin_label") for rows in spec["datasets"].values() for row in rows}
+    assert set(views.ORIGIN_LABELS.values()) <= shown, "the key names both origins"
+
+
+@pytest.mark.parametrize("make", SWITCH_CHARTS.values(), ids=SWITCH_CHARTS.keys())
+def test_switch_shows_all_agreements_or_the_seed_table(ds, make):
+    spec = make(ds).spec
+    (param,) = spec["params"]
+    assert param["name"] == charts.SWITCH
+    assert param["bind"]["input"] == "radio"
+    assert param["bind"]["options"] == ["All agreements", "Seed table only"]
+    assert param["value"] == "All agreements", "the PDF draws all agreements"
+    filters = [t["filter"] for t in transforms(spec) if "filter" in t]
+    assert charts.switch_filter() in filters
+
+
+def test_matrix_counts_follow_the_switch_in_vega_lite(ds):
+    spec = charts.partner_matrix(ds, "domain").spec
+    steps = [next(iter(t)) for t in transforms(spec)]
+    assert steps.index("filter") < steps.index("aggregate"), "filter first, then count"
+    aggregate = next(t for t in transforms(spec) if "aggregate" in t)["aggregate"]
+    assert {"op": "sum", "field": "added", "as": "added"} in aggregate, (
+        "cells say how many were added"
+    )
+    rows = pd.DataFrame(next(r for r in spec["datasets"].values() if r and "n" in r[0]))
+    for origin_rows in (rows, rows[rows["origin"] == "seed"]):
+        counted = origin_rows.groupby(["partner", "code"])["n"].sum()
+        long = views.by_domain(ds)
+        if len(origin_rows) < len(rows):
+            long = long[long["origin"] == "seed"]
+        expected = long.groupby(["partner", "domain"])["id"].nunique()
+        assert counted[counted > 0].to_dict() == expected.to_dict()
+
+
+@pytest.mark.parametrize(
+    "make", [charts.activity_chart, lambda ds: charts.timeline_chart(ds, "IN")]
+)
+def test_activity_charts_mark_the_change_of_administration(ds, make):
+    spec = make(ds).spec
+    marks = [layer["mark"] for layer in layers(spec)]
+    assert any(m == "rule" or (isinstance(m, dict) and m.get("type") == "rule") for m in marks)
+    change = views.ADMINISTRATION_CHANGE.isoformat()
+    labelled = [
+        row
+        for rows in spec["datasets"].values()
+        for row in rows
+        if str(row.get("date", "")).startswith(change) and "label" in row
+    ]
+    assert labelled and findings.CHANGE_TEXT in labelled[0]["label"], "the rule is labelled"
+
+
+def test_status_chart_title_is_the_finding(ds):
+    assert charts.status_chart(ds, "IN").title == findings.status_summary(ds, "IN").title
+    assert charts.activity_chart(ds).title == findings.activity_since_change(ds).title
+
+
+def test_flow_figure_draws_the_selection_flow(ds):
+    spec = charts.flow_chart(ds).spec
+    boxes = next(rows for rows in spec["datasets"].values() if rows and "stage" in rows[0])
+    drawn = {row["stage"]: row["agreements"] for row in boxes}
+    flow = views.selection_flow(ds).set_index("stage")["agreements"]
+    for stage, count in flow.items():
+        assert drawn[stage] == count
+        assert str(count) in next(r["text"] for r in boxes if r["stage"] == stage)
+    assert drawn["screened"] == flow["candidates"]
+    assert drawn["dataset"] == flow["seed"] + flow["included"] == len(ds.agreements)
+
+
+@pytest.mark.parametrize("make", SWITCH_CHARTS.values(), ids=SWITCH_CHARTS.keys())
+def test_switch_charts_render_as_pdf(ds, make):
+    import vl_convert as vlc
+
+    assert vlc.vegalite_to_pdf(make(ds).spec).startswith(b"%PDF")
+
+
+def test_tables_say_which_rows_are_added(ds):
+    expected = views.origin(ds).map(views.ORIGIN_LABELS)
+    names = ds.agreements.set_index("id")["name"]
+    for table in (tables.agreements_table(ds), tables.status_table(ds)):
+        shown = dict(zip(table.frame["Agreement"], table.frame[tables.ORIGIN], strict=True))
+        assert shown == {names[i]: label for i, label in expected.items()}
+    japan = tables.agreements_table(ds, "JP").frame
+    assert len(japan) == len(views.for_partner(ds, "JP")) and tables.ORIGIN in japan
+    assert tables.ORIGIN in tables.criteria_table(ds).frame
+
+
+def test_screened_table_lists_every_candidate_with_its_failing_criterion(ds):
+    frame = tables.screened_table(ds).frame
+    assert list(frame["Candidate"]) == list(ds.screened["name"])
+    for numbers, shown in zip(
+        ds.screened["failing_criterion"], frame["Failing criterion"], strict=True
+    ):
+        for n in numbers:
+            assert f"#{n}" in shown

@@ -79,3 +79,40 @@ def test_selection_flow_counts_rows(ds):
     assert flow["included"] == added
     assert flow["candidates"] == added + len(ds.screened)
     assert flow["borderline"] + flow["excluded"] == len(ds.screened)
+
+
+def test_every_view_of_agreements_says_seed_or_added(ds):
+    expected = views.origin(ds)
+    for table in (views.by_partner(ds), views.by_domain(ds), views.timeline(ds), views.status(ds)):
+        assert (table["origin"] == table["id"].map(expected)).all()
+        assert (table["origin_label"] == table["origin"].map(views.ORIGIN_LABELS)).all()
+    assert set(views.ORIGIN_LABELS.values()) == {"Seed table", "Added since the seed"}
+
+
+def test_seed_only_keeps_the_seed_rows_and_their_events(ds):
+    seed = views.seed_only(ds)
+    assert list(seed.agreements["id"]) == list(
+        ds.agreements.loc[ds.agreements["seed_row"].notna(), "id"]
+    )
+    assert set(seed.events["agreement_id"]) <= set(seed.agreements["id"])
+    assert len(seed.events) == ds.events["agreement_id"].isin(seed.agreements["id"]).sum()
+
+
+def test_facts_give_the_flow_and_status_numbers_the_figures_draw(ds):
+    from indopacific_st import facts, findings
+
+    flow = views.selection_flow(ds).set_index("stage")["agreements"]
+    numbers = facts.flow_facts(ds)
+    for stage in flow.index:
+        assert numbers[f"flow_{stage}"] == flow[stage]
+    assert numbers["flow_dataset"] == len(ds.agreements)
+    status = views.status(ds)
+    overview = facts.overview_facts(ds)
+    assert overview["active_count"] == (status["status"] == "active-since-2025").sum()
+    assert overview["quiet_count"] == (status["status"] == "no-activity-since-2025").sum()
+    assert overview["status_title"] == findings.status_summary(ds).title
+    india = facts.partner_facts(ds, "IN")
+    mine = status[status["partners"].map(lambda codes: "IN" in codes)]
+    assert india["replaced_count"] == (mine["status"] == "replaced").sum()
+    for successor in mine.loc[mine["status"] == "replaced", "successor_label"]:
+        assert successor in india["replaced_names"]

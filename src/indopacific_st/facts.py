@@ -25,7 +25,9 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
         "count_words": style.plural(n, "agreement"),
         # The seed table is a fixed historical input; the dataset grows beyond it.
         "seed_count_words": style.plural(len(seed), "agreement"),
+        "seed_count": len(seed),
         "added_count": n - len(seed),
+        "added_names": findings.the_labels(own.loc[own["seed_row"].isna(), "label"]),
         "names": style.join_words(own["label"].tolist()) or "none",
         "first_name": own.iloc[0]["label"] if n else "none",
         "latest_name": own.iloc[-1]["label"] if n else "none",
@@ -91,7 +93,45 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
         facts[f"domain_{code.replace('-', '_')}"] = int(
             domains.loc[domains["domain"] == code, "agreements"].iloc[0]
         )
+    facts.update(after_seed_facts(ds, partner))
     return facts
+
+
+def after_seed_facts(ds: Dataset, partner: str | None = None) -> dict[str, object]:
+    """What happened after the seed table, for one partner or all: status counts and names
+    (the same finding the status chart's title states), the date the data runs to and the
+    latest recorded activity."""
+    status = findings.status_summary(ds, partner)
+    table = views.activity(ds)
+    if partner:
+        table = table[table["partners"].map(lambda codes: partner in codes)]
+    latest = table.iloc[-1] if len(table) else None
+    return {
+        **status.facts,
+        "status_title": status.title,
+        "change_date": findings.CHANGE_TEXT,
+        "data_date": style.date_text(pd.Timestamp(ds.updated), "day"),
+        "latest_activity": style.date_text(latest["date"], latest["precision"])
+        if latest is not None
+        else "none",
+        "latest_activity_name": f"the {latest['label']}" if latest is not None else "none",
+        "latest_activity_what": latest["what"] if latest is not None else "none",
+    }
+
+
+def flow_facts(ds: Dataset) -> dict[str, object]:
+    """The selection flow's numbers, as the method chapter's figure draws them."""
+    flow = views.selection_flow(ds).set_index("stage")["agreements"]
+    return {
+        "flow_seed": int(flow["seed"]),
+        "flow_candidates": int(flow["candidates"]),
+        # Every candidate found was screened against the five criteria.
+        "flow_screened": int(flow["candidates"]),
+        "flow_included": int(flow["included"]),
+        "flow_borderline": int(flow.get("borderline", 0)),
+        "flow_excluded": int(flow.get("excluded", 0)),
+        "flow_dataset": int(flow["seed"] + flow["included"]),
+    }
 
 
 def glue_all(facts: dict[str, object]) -> None:
@@ -206,7 +246,20 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "version": ds.version,
         "updated": style.date_text(pd.Timestamp(ds.updated), "day"),
         "dataset_title": ds.title,
+        "added_names": findings.the_labels(
+            a.loc[a["seed_row"].isna(), "label"]
+            + " ("
+            + a.loc[a["seed_row"].isna(), "partners"].map(
+                lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
+            )
+            + ")"
+        ),
+        **after_seed_facts(ds),
+        **flow_facts(ds),
     }
+    activity = findings.activity_since_change(ds)
+    facts.update(activity.facts)
+    facts["activity_title"] = activity.title
     for name, finding in {
         "busiest": findings.busiest_year(ds),
         "domain": findings.domain_reach(ds),
@@ -273,8 +326,8 @@ def top_us_signatory(signers: pd.DataFrame) -> str:
 
 def glue_partner_chapter(ds: Dataset, partner: str) -> None:
     """Glue what a partner chapter shows: its facts under their own names and its charts as
-    '<code>-timeline', '-share', '-domains', '-ministries' and '-lineage' (code in lower case:
-    'jp-timeline'). The lineage chart is glued even without links, so a chapter that shows it
+    '<code>-timeline', '-share', '-domains', '-ministries', '-lineage' and '-status' (code in
+    lower case: 'jp-timeline'). The lineage chart is glued even without links, so a chapter that shows it
     still builds when a data edit removes its last link."""
     glue_all(partner_facts(ds, partner))
     prefix = partner.lower()
@@ -284,6 +337,32 @@ def glue_partner_chapter(ds: Dataset, partner: str) -> None:
         "domains": charts.domain_chart(ds, partner),
         "ministries": charts.ministry_chart(ds, partner),
         "lineage": charts.lineage_chart(ds, partner),
+        "status": charts.status_chart(ds, partner),
     }
     for name, figure in figures.items():
         glue(f"{prefix}-{name}", figure, display=False)
+
+
+def glue_overview(ds: Dataset) -> None:
+    """Glue what the overview shows: its facts and its charts as 'ov-timeline' and 'ov-domains'
+    (with the seed/all switch), 'ov-types', 'ov-ministries', 'ov-lineage', 'ov-activity' (the
+    change of administration marked) and 'ov-status'."""
+    glue_all(overview_facts(ds))
+    figures = {
+        "timeline": charts.timeline_chart(ds),
+        "domains": charts.partner_matrix(ds, "domain"),
+        "types": charts.partner_matrix(ds, "type"),
+        "ministries": charts.partner_matrix(ds, "category"),
+        "lineage": charts.lineage_chart(ds),
+        "activity": charts.activity_chart(ds),
+        "status": charts.status_chart(ds),
+    }
+    for name, figure in figures.items():
+        glue(f"ov-{name}", figure, display=False)
+
+
+def glue_method(ds: Dataset) -> None:
+    """Glue what the method chapter shows: the selection flow's numbers and its figure as
+    'method-flow'."""
+    glue_all(flow_facts(ds))
+    glue("method-flow", charts.flow_chart(ds), display=False)

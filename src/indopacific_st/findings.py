@@ -254,18 +254,12 @@ def activity_since_change(ds: Dataset) -> Finding:
         f"and {style.plural(len(events), 'later event')}, for "
         f"{style.plural(agreements, 'agreement')} in all"
     )
-    latest = table.iloc[-1] if len(table) else None
     return Finding(
         capitalised(title),
         {
             "since_change_announced": len(announced),
             "since_change_events": len(events),
             "since_change_agreements": agreements,
-            "latest_activity": style.date_text(latest["date"], latest["precision"])
-            if latest is not None
-            else "none",
-            "latest_activity_name": f"the {latest['label']}" if latest is not None else "none",
-            "change_date": CHANGE_TEXT,
         },
     )
 

@@ -9,6 +9,13 @@ from indopacific_st.dataset import Dataset
 from indopacific_st.display import Table, citations
 from indopacific_st.validation import SOURCE_KINDS
 
+ORIGIN = "Origin"
+
+
+def origin_column(ds: Dataset, ids: pd.Series) -> pd.Series:
+    """Each agreement's origin as a table says it: 'Seed table' or 'Added since the seed'."""
+    return ids.map(views.origin(ds)).map(views.ORIGIN_LABELS)
+
 
 def signatory_names(ds: Dataset, ids: list[str]) -> str:
     names = ds.institutions.set_index("id")["name"]
@@ -40,10 +47,11 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
             "Domains": table["domains"].map(
                 lambda codes: ", ".join(ds.vocabulary.domains[c] for c in codes)
             ),
+            ORIGIN: origin_column(ds, table["id"]),
             "Sources": table["sources"].map(lambda keys: sources_by_kind(ds, keys)),
         }
     )
-    widths = (30, 12, 11, 28, 20, 16)
+    widths = (28, 11, 10, 26, 18, 9, 15)
     if partner is None:
         rows.insert(
             1,
@@ -52,7 +60,7 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
                 lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
             ),
         )
-        widths = (26, 10, 11, 10, 25, 18, 15)
+        widths = (24, 10, 10, 10, 23, 16, 9, 14)
     return Table(rows, markdown_columns=("Sources",), widths=widths)
 
 
@@ -86,6 +94,7 @@ def criteria_table(ds: Dataset) -> Table:
     """Rows that strain the seed's own criteria, found by rule from the data."""
     a = ds.agreements
     checks = []
+    origins = origin_column(ds, a.set_index("name", drop=False)["id"])
     for _, r in a[a["type_outside_criterion_1"]].iterrows():
         checks.append(
             (
@@ -117,6 +126,7 @@ def criteria_table(ds: Dataset) -> Table:
             (r["name"], "Sources", "No public record was found; the row rests on the seed alone.")
         )
     rows = pd.DataFrame(checks, columns=["Agreement", "Check", "What the data shows"])
+    rows.insert(1, ORIGIN, rows["Agreement"].map(origins))
     return Table(rows)
 
 
@@ -155,3 +165,65 @@ def dictionary_table(ds: Dataset, resource: str) -> Table:
         rows, columns=["Column", "Title", "Type", "Required", "Meaning", "Allowed codes"]
     )
     return Table(frame)
+
+
+def status_table(ds: Dataset, partner: str | None = None) -> Table:
+    """Each agreement's status as of the data date: last recorded activity, successor, and the
+    sources of that activity."""
+    table = views.status(ds)
+    if partner:
+        table = table[table["partners"].map(lambda codes: partner in codes)]
+    activity = views.activity(ds).groupby("agreement_id").tail(1).set_index("agreement_id")
+    names = ds.agreements.set_index("id")["name"]
+    rows = pd.DataFrame(
+        {
+            "Agreement": table["id"].map(names),
+            ORIGIN: table["origin_label"],
+            "Status": table["status_label"],
+            "Last recorded activity": [
+                f"{what} ({style.date_text(d, p)})"
+                for what, d, p in zip(
+                    table["last_activity"], table["last_date"], table["last_precision"], strict=True
+                )
+            ],
+            "Successor": table["successor_id"].map(names).fillna(""),
+            "Sources": table["id"].map(activity["sources"]).map(citations),
+        }
+    )
+    return Table(
+        rows.reset_index(drop=True), markdown_columns=("Sources",), widths=(26, 10, 16, 26, 14, 12)
+    )
+
+
+def screened_table(ds: Dataset, verdicts: tuple[str, ...] | None = None) -> Table:
+    """The candidates screened out or left borderline: the criterion each fails, why, and the
+    sources."""
+    screened = ds.screened
+    if verdicts:
+        screened = screened[screened["verdict"].isin(verdicts)]
+    criteria = ds.vocabulary.criteria
+    rows = pd.DataFrame(
+        {
+            "Candidate": screened["name"],
+            "Partners": screened["partners"].map(
+                lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
+            ),
+            "Announced": [
+                style.date_text(d, p)
+                for d, p in zip(screened["announced_date"], screened["precision"], strict=True)
+            ],
+            "Verdict": screened["verdict"].map(ds.vocabulary.verdicts),
+            "Failing criterion": screened["failing_criterion"].map(
+                lambda numbers: "; ".join(
+                    f"#{n} {style.lower_first(criteria[str(n)])}" for n in numbers
+                )
+            ),
+            "Reason": screened["reason"],
+            "Sources": screened["sources"].map(citations),
+        }
+    )
+    return Table(
+        rows.reset_index(drop=True),
+        markdown_columns=("Sources",),
+        widths=(22, 9, 9, 8, 14, 28, 10),
+    )
