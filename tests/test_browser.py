@@ -84,7 +84,17 @@ def drawn_charts(page) -> tuple[int, int]:
 
 @pytest.mark.parametrize(
     "chapter",
-    ["intro", "overview", "japan", "south-korea", "taiwan", "australia", "singapore", "india"],
+    [
+        "intro",
+        "method",
+        "overview",
+        "japan",
+        "south-korea",
+        "taiwan",
+        "australia",
+        "singapore",
+        "india",
+    ],
 )
 def test_chapter_draws_every_chart_offline(server, browser, chapter):
     page, attempts, errors = open_offline(browser, f"{server}/chapters/{chapter}.html")
@@ -108,9 +118,33 @@ def test_tooltip_shows_the_agreement(server, browser):
     drawn_charts(page)
     chart = page.locator(".report-chart").first
     chart.scroll_into_view_if_needed()
-    mark = chart.locator("svg .mark-symbol path").first
+    # The last symbols are the chart's own marks: the key above the chart and the legends come first.
+    mark = chart.locator("svg .mark-symbol:not(.role-legend-symbol) path").last
     mark.hover()
     tooltip = page.locator("#vg-tooltip-element")
     tooltip.wait_for(state="visible", timeout=5_000)
     assert "Agreement" in tooltip.inner_text()
+    page.close()
+
+
+def test_switch_shows_the_seed_table_alone_offline(server, browser, ds):
+    """The overview timeline's radio buttons filter the marks in the browser, with no network."""
+    from indopacific_st import views
+
+    page, attempts, _ = open_offline(browser, f"{server}/chapters/overview.html")
+    drawn_charts(page)
+    chart = page.locator(".report-chart").filter(has=page.locator("input[type=radio]")).first
+    chart.scroll_into_view_if_needed()
+    count = "el => el.querySelectorAll('svg .mark-symbol path').length"
+    before = chart.evaluate(count)
+    chart.locator("input[type=radio][value='Seed table only']").check()
+    page.wait_for_function(
+        "([el, n]) => el.querySelectorAll('svg .mark-symbol path').length < n",
+        arg=[chart.element_handle(), before],
+        timeout=5_000,
+    )
+    plotted = views.by_partner(ds)
+    plotted = plotted[plotted["announced_date"] >= "2021-01-01"]
+    assert before - chart.evaluate(count) == (plotted["origin"] == "added").sum()
+    assert attempts == []
     page.close()

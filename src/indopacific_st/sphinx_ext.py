@@ -26,11 +26,14 @@ from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
 STYLESHEET = "report.css"
-# Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones.
+# Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones;
+# the seed/all switch's options stand apart.
 CSS = """\
 .bd-article span.pasted-text { font-weight: inherit; }
 .report-chart { overflow-x: auto; max-width: 100%; }
 .report-chart .vega-embed { font-family: inherit; }
+.report-chart .vega-bind label { margin-right: 1em; }
+.report-chart .vega-bind input[type=radio] { margin-right: 0.3em; }
 table.report-table { font-size: 0.85rem; }
 table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; }
 .stale-statement { border-left-color: #B00020; }
