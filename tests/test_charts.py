@@ -165,6 +165,7 @@ ORIGIN_CHARTS = {
     "partner timeline": lambda ds: charts.timeline_chart(ds, "JP"),
     "domains": lambda ds: charts.domain_chart(ds, "JP"),
     "share": lambda ds: charts.partner_share_chart(ds, "KR"),
+    "ministries": lambda ds: charts.ministry_chart(ds, "JP"),
     "status": charts.status_chart,
     "partner status": lambda ds: charts.status_chart(ds, "IN"),
     "lineage": charts.lineage_chart,

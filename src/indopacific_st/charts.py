@@ -532,24 +532,39 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
         title=None,
         scale=alt.Scale(domain=sides, range=[style.US_COLOUR, style.PARTNER_COLOURS[partner]]),
     )
-    base = alt.Chart(grid).encode(
+    # The same counts split by origin, stacked: seed in full colour, added lighter.
+    signers = views.by_signatory(ds, partner)
+    signers["category_label"] = signers["category"].map(ds.vocabulary.categories)
+    stacked = origin_counts(signers, {"side": sides, "category_label": categories})
+    base = alt.Chart(stacked).encode(
         y=alt.Y("category_label:N", title=None, sort=categories, axis=alt.Axis(labelLimit=330)),
         yOffset=alt.YOffset("side:N", sort=sides),
+    )
+    bars = base.mark_bar(height=9).encode(
         x=alt.X(
             "agreements:Q",
             title="Agreements signed",
+            stack="zero",
             axis=alt.Axis(tickMinStep=1, format="d"),
             scale=alt.Scale(domain=[0, max(total, 1)]),
         ),
+        color=colour,
+        opacity=origin_opacity(),
+        order=alt.Order("stack_order:Q"),
         tooltip=[
             alt.Tooltip("side:N", title="Side"),
             alt.Tooltip("category_label:N", title="Ministry"),
+            alt.Tooltip("origin_label:N", title="Origin"),
             alt.Tooltip("agreements:Q", title="Agreements"),
         ],
     )
-    chart = base.mark_bar(height=9).encode(color=colour) + base.transform_filter(
-        alt.datum.agreements > 0
-    ).mark_text(align="left", dx=3, fontSize=9, color="#222222").encode(text="agreements:Q")
+    totals = (
+        base.transform_aggregate(total="sum(agreements)", groupby=["side", "category_label"])
+        .transform_filter(alt.datum.total > 0)
+        .mark_text(align="left", dx=3, fontSize=9, color="#222222")
+        .encode(x="total:Q", text="total:Q")
+    )
+    chart = bars + totals
     chart = chart.properties(
         width=style.WIDTH - 230, height=style.ROW_HEIGHT * 1.6 * len(categories)
     )
@@ -565,7 +580,7 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
             if r["agreements"]
         ),
     )
-    return finish(chart, ds, title, subtitle, description)
+    return finish(chart, ds, title, subtitle, description, key=origin_key("bar"))
 
 
 # --- Comparisons across partners ------------------------------------------------------------
