@@ -83,7 +83,7 @@ def partner_facts(ds: Dataset, partner: str) -> dict[str, object]:
     else:
         facts["binding_phrase"] = (
             f"{style.plural(own_binding, 'legally binding agreement')} of the "
-            f"dataset's {binding_all}"
+            f"dataset's {style.number_word(binding_all)}"
         )
     peers = counts[(counts["agreements"] == n) & (counts["partner"] != partner)][
         "partner_label"
