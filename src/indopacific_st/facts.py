@@ -194,16 +194,7 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         ),
         "top_us_sentence": top_us_signatory(signers),
         "top_partners": partners_phrase(ds, top, int(counts.max())),
-        "lists_sentence": (
-            f"{partners_phrase(ds, top, int(counts.max()))}, "
-            f"{'takes' if len(top) == 1 else 'take'} part in "
-            + style.share(
-                int(views.by_partner(ds).query("partner in @top")["id"].nunique()), len(a)
-            )
-            + " of the agreements; at the other end "
-            + ("stands " if len(bottom) == 1 else "stand ")
-            + partners_phrase(ds, bottom, int(counts.min()))
-        ),
+        "lists_sentence": lists_sentence(ds, counts, top, bottom, len(a)),
         "bottom": partners_phrase(ds, bottom, int(counts.min())),
         "nsc_all": int(category_ids.get("national-security-council", 0)),
         "nsc_first": style.date_text(a[a["id"].isin(nsc_ids)]["announced_date"].min(), "month")
@@ -270,6 +261,20 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         facts.update(finding.facts)
         facts[f"{name}_title"] = finding.title.rstrip(".")
     return facts
+
+
+def lists_sentence(ds: Dataset, counts: pd.Series, top: list, bottom: list, total: int) -> str:
+    """'Japan, with thirteen agreements, takes part in 30% of the agreements; at the other end
+    stand Taiwan and Australia, with four agreements each' (ties said as ties)."""
+    names = style.join_words([ds.vocabulary.partners[c] for c in top])
+    each = " each" if len(top) > 1 else ""
+    share = style.share(int(views.by_partner(ds).query("partner in @top")["id"].nunique()), total)
+    return (
+        f"{names}, with {style.plural(int(counts.max()), 'agreement')}{each}, "
+        f"{'takes' if len(top) == 1 else 'take'} part in {share} of the agreements; at the other "
+        f"end {'stands' if len(bottom) == 1 else 'stand'} "
+        f"{partners_phrase(ds, bottom, int(counts.min()))}"
+    )
 
 
 def the_names(labels) -> str:
