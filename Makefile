@@ -17,7 +17,7 @@ DEB_PDF := $(DEB_BOOK) texlive-xetex latexmk texlive-fonts-recommended texlive-l
 	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils
 DEB_TEST := $(DEB_PDF) chromium
 
-.PHONY: book pdf test check lint clean debian-book debian-pdf debian-test
+.PHONY: book pdf test test-fast check lint clean bench debian-book debian-pdf debian-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@# Debian's own python3 needs python3-venv for virtual environments.
@@ -79,9 +79,19 @@ pdf: $(STAMP) debian-pdf check
 test: $(STAMP) debian-test book pdf
 	$(BIN)/pytest
 
+# While writing: the data rules, views, facts and chart specs, with no book build (seconds).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
+
+# Timings and page weights at 1x, 10x and 100x data, on a copy of the project (see bench/bench.py).
+# BENCH_ARGS="--quick" for a short run while developing.
+BENCH_ARGS ?=
+bench: $(STAMP) debian-test
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf _build
