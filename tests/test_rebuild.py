@@ -11,6 +11,9 @@ import nbformat
 import pytest
 from project_copy import ProjectCopy
 
+# Builds copies of the project: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
 NEW_AGREEMENT = {
     "id": "au-test-ai",
     "name": "U.S.-Australia Test Dialogue on Artificial Intelligence",
