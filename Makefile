@@ -56,18 +56,30 @@ define publish
 	rm -rf $(2).old
 endef
 
+CHECK := $(BIN)/python -m indopacific_st check
 check: $(STAMP)
-	$(BIN)/python -m indopacific_st check
+	$(CHECK)
 
-book: $(STAMP) debian-book check
+# Everything the HTML book is built from. The folders are listed too: adding or removing a file
+# changes their time. With nothing newer than the published book, `make book` has nothing to do.
+BOOK_INPUTS := data chapters $(wildcard data/* chapters/* src/indopacific_st/*.py) \
+	references.bib _config.yml _toc.yml $(STAMP)
+BOOK_STAMP := _build/html/.built-from-inputs
+
+book: $(BOOK_STAMP)
+	@echo "Book: _build/html/index.html"
+
+$(BOOK_STAMP): $(BOOK_INPUTS) | debian-book
+	$(CHECK)
 	@# The web edition needs no PDF rendering of each chart; skipping it saves a third of the build.
 	INDOPACIFIC_ST_CHART_FORMATS=html $(JB) --path-output _build/work-html
 	# The front page links to the PDF edition; carry over the last one built.
 	if [ -f _build/pdf/report.pdf ]; then cp _build/pdf/report.pdf _build/work-html/_build/html/; fi
 	$(call publish,_build/work-html/_build/html,_build/html)
-	@echo "Book: _build/html/index.html"
+	touch $@
 
-pdf: $(STAMP) debian-pdf check
+pdf: $(STAMP) debian-pdf
+	$(CHECK)
 	$(JB) --builder pdflatex --path-output _build/work-pdf
 	mkdir -p _build/pdf.new.d
 	cp _build/work-pdf/_build/latex/report.pdf _build/pdf.new.d/report.pdf
