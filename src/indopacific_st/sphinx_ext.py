@@ -1,6 +1,9 @@
 """Sphinx extension: what the book build needs beyond Jupyter Book's defaults.
 
-- Serve vega, vega-lite and vega-embed from the book itself, so charts draw with no network.
+- Serve vega, vega-lite and vega-embed from the book itself, so charts draw with no network,
+  and only to the pages that have charts.
+- Leave out the theme's 1.5 MB Font Awesome script: the theme's stylesheet already draws every
+  icon the book uses from its web font; the script only adds custom SVG icons, and we have none.
 - Make every notebook depend on the data files, the bibliography and this package, so that a
   change to any of them re-executes the notebooks (Sphinx and jupyter-cache look only at the
   notebooks' own text otherwise, and the book would show stale numbers).
@@ -20,6 +23,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 import indopacific_st
 
 BUNDLE = "vega-bundle.js"
+CHART_MARKER = 'class="report-chart"'
+ICON_SCRIPT = Path("scripts") / "fontawesome.js"
 STYLESHEET = "report.css"
 # Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones.
 CSS = """\
@@ -67,10 +72,23 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     content = (
         "(function () {\n" + vlc.javascript_bundle(vl_version=vega_lite_version()) + "\n})();\n"
     )
-    for path, text in ((target, content), (target.with_name(STYLESHEET), CSS)):
+    icons = "/* Not used: the theme's stylesheet draws the book's icons (see sphinx_ext.py). */\n"
+    for path, text in (
+        (target, content),
+        (target.with_name(STYLESHEET), CSS),
+        (target.parent / ICON_SCRIPT, icons),
+    ):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+
+
+def add_bundle_to_chart_pages(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Only a page with charts loads the vega bundle (0.9 MB)."""
+    if CHART_MARKER in context.get("body", ""):
+        app.add_js_file(BUNDLE)
 
 
 class RemoveCodeSource(SphinxPostTransform):
@@ -86,8 +104,8 @@ class RemoveCodeSource(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_js_file(BUNDLE)
     app.add_css_file(STYLESHEET)
+    app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
     app.add_post_transform(RemoveCodeSource)
