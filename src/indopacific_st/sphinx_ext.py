@@ -8,16 +8,22 @@
   change to any of them re-executes the notebooks (Sphinx and jupyter-cache look only at the
   notebooks' own text otherwise, and the book would show stale numbers).
 - Leave code out of the PDF: readers of the printed report never see code cells.
+- Read, and so execute, the notebooks in parallel, one process per core (`jupyter-book build`
+  has no option for it): a data edit re-executes every notebook.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxParallelError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 import indopacific_st
@@ -103,7 +109,31 @@ class RemoveCodeSource(SphinxPostTransform):
                 node.parent.remove(node)
 
 
+def read_in_parallel(app: Sphinx) -> None:
+    """Read documents in `report_jobs` processes (0: one per core)."""
+    app.parallel = max(app.parallel, app.config.report_jobs or os.cpu_count() or 1)
+    # sphinx-multitoc-numbering (loaded by sphinx-external-toc) does not declare itself safe,
+    # which makes Sphinx read serially. It is: it only renumbers sections in the main process,
+    # after every document has been read.
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc and multitoc.parallel_read_safe is None:
+        multitoc.parallel_read_safe = True
+
+
+def stop_workers_on_failure(app: Sphinx, exception: Exception | None) -> None:
+    """When a notebook fails in a worker, show the worker's traceback (the build's own names
+    only the notebook) and stop the other workers, which would otherwise wait forever to hand
+    their pages to a build that has stopped reading them."""
+    if isinstance(exception, SphinxParallelError):
+        print(exception.traceback, file=sys.stderr)
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("report_jobs", 0, "env", int)
+    app.connect("builder-inited", read_in_parallel)
+    app.connect("build-finished", stop_workers_on_failure)
     app.add_css_file(STYLESHEET)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("source-read", note_dependencies)
