@@ -17,7 +17,7 @@ DEB_PDF := $(DEB_BOOK) texlive-xetex latexmk texlive-fonts-recommended texlive-l
 	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils
 DEB_TEST := $(DEB_PDF) chromium
 
-.PHONY: book pdf test check check-data reviewed lint clean debian-book debian-pdf debian-test
+.PHONY: book pdf test test-fast check reviewed lint clean bench debian-book debian-pdf debian-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@# Debian's own python3 needs python3-venv for virtual environments.
@@ -57,27 +57,36 @@ define publish
 endef
 
 # The data must be valid and every guarded paragraph must still match it.
+CHECK := $(BIN)/python -m indopacific_st check
 check: $(STAMP)
-	$(BIN)/python -m indopacific_st check
-
-# Before a build: bad data stops it; stale paragraphs are listed, and the pages show notices.
-check-data: $(STAMP)
-	$(BIN)/python -m indopacific_st check --allow-stale
+	$(CHECK)
 
 # After revising the paragraphs `make check` lists: record the data they now match
 # (all chapters, or `make reviewed CHAPTERS="japan india"`).
 reviewed: $(STAMP)
 	$(BIN)/python -m indopacific_st reviewed $(CHAPTERS)
 
-book: $(STAMP) debian-book check-data
+# Everything the HTML book is built from. The folders are listed too: adding or removing a file
+# changes their time. With nothing newer than the published book, `make book` has nothing to do.
+BOOK_INPUTS := data chapters $(wildcard data/* chapters/* src/indopacific_st/*.py) \
+	references.bib _config.yml _toc.yml $(STAMP)
+BOOK_STAMP := _build/html/.built-from-inputs
+
+book: $(BOOK_STAMP)
+	@echo "Book: _build/html/index.html"
+
+# Bad data stops the build; stale paragraphs are listed, and their pages show notices.
+$(BOOK_STAMP): $(BOOK_INPUTS) | debian-book
+	$(CHECK) --allow-stale
 	@# The web edition needs no PDF rendering of each chart; skipping it saves a third of the build.
 	INDOPACIFIC_ST_CHART_FORMATS=html $(JB) --path-output _build/work-html
 	# The front page links to the PDF edition; carry over the last one built.
 	if [ -f _build/pdf/report.pdf ]; then cp _build/pdf/report.pdf _build/work-html/_build/html/; fi
 	$(call publish,_build/work-html/_build/html,_build/html)
-	@echo "Book: _build/html/index.html"
+	touch $@
 
-pdf: $(STAMP) debian-pdf check-data
+pdf: $(STAMP) debian-pdf
+	$(CHECK) --allow-stale
 	$(JB) --builder pdflatex --path-output _build/work-pdf
 	mkdir -p _build/pdf.new.d
 	cp _build/work-pdf/_build/latex/report.pdf _build/pdf.new.d/report.pdf
@@ -87,12 +96,22 @@ pdf: $(STAMP) debian-pdf check-data
 	@echo "PDF: _build/pdf/report.pdf"
 
 test: $(STAMP) debian-test book pdf
-	$(BIN)/python -m indopacific_st check
+	$(CHECK)
 	$(BIN)/pytest
 
+# While writing: the data rules, views, facts and chart specs, with no book build (seconds).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
+
+# Timings and page weights at 1x, 10x and 100x data, on a copy of the project (see bench/bench.py).
+# BENCH_ARGS="--quick" for a short run while developing.
+BENCH_ARGS ?=
+bench: $(STAMP) debian-test
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 clean:
 	rm -rf _build

@@ -16,6 +16,17 @@ PDF = ROOT / "_build" / "pdf" / "report.pdf"
 SOURCE_FILES = sorted((ROOT / "data").glob("*")) + [ROOT / "references.bib"]
 
 
+# Fixtures that need the built book: tests using them, and every notebook (nbval), are slow.
+BUILT_OUTPUTS = {"html_dir", "pdf_path"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need a built book as `slow`; `make test-fast` leaves them out."""
+    for item in items:
+        if item.path.suffix == ".ipynb" or BUILT_OUTPUTS & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 def digest(paths) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 

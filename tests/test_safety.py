@@ -15,6 +15,9 @@ from playwright.sync_api import sync_playwright
 from project_copy import ProjectCopy
 from test_browser import CHROMIUM, FLAGS
 
+# Builds copies of the project: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
 NAME = "<script>window.__pwned=1</script> CoRe & {{x}} $5 50% _u_ #h \\back"
 SHORT = '<img src=x onerror="window.__pwned=2">'
 SUMMARY = "</script><script>window.__pwned=3</script> [link](javascript:alert(1)) **bold**"

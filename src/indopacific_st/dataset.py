@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,9 @@ DATA_DIR = "data"
 DESCRIPTOR = "datapackage.json"
 BIBLIOGRAPHY = "references.bib"
 CHAPTERS = "chapters"
+# Validated datasets, so that `make check` and the notebooks of a build validate the data once.
+CACHE_DIR = Path("_build") / "dataset-cache"
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,44 @@ def clean_list(value: list[str] | None) -> list[str]:
 
 
 def load(root: Path | str | None = None, today: dt.date | None = None) -> Dataset:
-    """Read and validate every data file; raise DataError listing every problem found."""
+    """Read and validate every data file; raise DataError listing every problem found.
+
+    A dataset that passed is kept in _build/dataset-cache/, keyed on the bytes of the data, the
+    bibliography, the chapters (the bibliography check reads their citations) and this package and
+    on the date, and read from there while none of them changes.
+    """
     root = Path(root).resolve() if root else find_root()
-    data_dir = root / DATA_DIR
     today = today or dt.date.today()
+    cached = root / CACHE_DIR / f"{cache_key(root, today)}.pickle"
+    try:
+        return pickle.loads(cached.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    ds = validate(root, today)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("*.pickle"):
+        old.unlink(missing_ok=True)
+    # Written whole, then renamed: notebooks executing in parallel never read half a file.
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(cached)
+    return ds
+
+
+def cache_key(root: Path, today: dt.date) -> str:
+    """A digest of everything a validated dataset depends on."""
+    digest = hashlib.sha256(f"{root}|{today}|{pd.__version__}".encode())
+    files = sorted((root / DATA_DIR).glob("*")) + [root / BIBLIOGRAPHY]
+    files += sorted((root / CHAPTERS).glob("*")) + sorted(PACKAGE_DIR.glob("*.py"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def validate(root: Path, today: dt.date) -> Dataset:
+    """Read and validate every data file, with no cache."""
+    data_dir = root / DATA_DIR
     descriptor_path = data_dir / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))

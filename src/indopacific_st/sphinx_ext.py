@@ -1,22 +1,31 @@
 """Sphinx extension: what the book build needs beyond Jupyter Book's defaults.
 
-- Serve vega, vega-lite and vega-embed from the book itself, so charts draw with no network.
+- Serve vega, vega-lite and vega-embed from the book itself, so charts draw with no network,
+  and only to the pages that have charts.
+- Leave out the theme's 1.5 MB Font Awesome script: the theme's stylesheet already draws every
+  icon the book uses from its web font; the script only adds custom SVG icons, and we have none.
 - Make every notebook depend on the data files, the bibliography and this package, so that a
   change to any of them re-executes the notebooks (Sphinx and jupyter-cache look only at the
   notebooks' own text otherwise, and the book would show stale numbers).
 - Leave code out of the PDF: readers of the printed report never see code cells.
 - Check each guarded paragraph against the data (the `guard` directive, see guards.py) and show
   a notice at any paragraph the data no longer supports, in HTML and PDF alike.
+- Read, and so execute, the notebooks in parallel, one process per core (`jupyter-book build`
+  has no option for it): a data edit re-executes every notebook.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxParallelError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
@@ -25,6 +34,8 @@ from indopacific_st import guards
 from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
+CHART_MARKER = 'class="report-chart"'
+ICON_SCRIPT = Path("scripts") / "fontawesome.js"
 STYLESHEET = "report.css"
 # Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones;
 # the seed/all switch's options stand apart.
@@ -80,7 +91,12 @@ def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     content = (
         "(function () {\n" + vlc.javascript_bundle(vl_version=vega_lite_version()) + "\n})();\n"
     )
-    for path, text in ((target, content), (target.with_name(STYLESHEET), CSS)):
+    icons = "/* Not used: the theme's stylesheet draws the book's icons (see sphinx_ext.py). */\n"
+    for path, text in (
+        (target, content),
+        (target.with_name(STYLESHEET), CSS),
+        (target.parent / ICON_SCRIPT, icons),
+    ):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
@@ -130,6 +146,14 @@ class GuardDirective(SphinxDirective):
         return [notice]
 
 
+def add_bundle_to_chart_pages(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Only a page with charts loads the vega bundle (0.9 MB)."""
+    if CHART_MARKER in context.get("body", ""):
+        app.add_js_file(BUNDLE)
+
+
 class RemoveCodeSource(SphinxPostTransform):
     """Drop the source of code cells from non-HTML output; their results stay."""
 
@@ -142,9 +166,33 @@ class RemoveCodeSource(SphinxPostTransform):
                 node.parent.remove(node)
 
 
+def read_in_parallel(app: Sphinx) -> None:
+    """Read documents in `report_jobs` processes (0: one per core)."""
+    app.parallel = max(app.parallel, app.config.report_jobs or os.cpu_count() or 1)
+    # sphinx-multitoc-numbering (loaded by sphinx-external-toc) does not declare itself safe,
+    # which makes Sphinx read serially. It is: it only renumbers sections in the main process,
+    # after every document has been read.
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc and multitoc.parallel_read_safe is None:
+        multitoc.parallel_read_safe = True
+
+
+def stop_workers_on_failure(app: Sphinx, exception: Exception | None) -> None:
+    """When a notebook fails in a worker, show the worker's traceback (the build's own names
+    only the notebook) and stop the other workers, which would otherwise wait forever to hand
+    their pages to a build that has stopped reading them."""
+    if isinstance(exception, SphinxParallelError):
+        print(exception.traceback, file=sys.stderr)
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+
+
 def setup(app: Sphinx) -> dict:
-    app.add_js_file(BUNDLE)
+    app.add_config_value("report_jobs", 0, "env", int)
+    app.connect("builder-inited", read_in_parallel)
+    app.connect("build-finished", stop_workers_on_failure)
     app.add_css_file(STYLESHEET)
+    app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
     app.add_post_transform(RemoveCodeSource)
