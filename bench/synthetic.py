@@ -97,7 +97,21 @@ class Generator:
             "date": day.isoformat(),
             "event": "First meeting (synthetic)",
             "sources": self.random.choice(self.bib_keys),
+            "kind": "meeting",
+            "successor_id": "",
         }
+
+    def inclusion(self, agreement: dict[str, str]) -> list[dict[str, str]]:
+        """The five criteria rows every agreement added beyond the seed needs."""
+        return [
+            {
+                "agreement_id": agreement["id"],
+                "criterion": str(criterion),
+                "reason": "Synthetic row written by bench/synthetic.py.",
+                "sources": agreement["sources"],
+            }
+            for criterion in range(1, 6)
+        ]
 
 
 def scale(root: Path, factor: int, seed: int = 2021) -> int:
@@ -118,7 +132,14 @@ def scale(root: Path, factor: int, seed: int = 2021) -> int:
             events.append(generator.event(row))
     write_csv(data / "agreements.csv", header, agreements + [fill(row, header) for row in new])
     write_csv(data / "events.csv", event_header, events)
+    append_inclusion(root, [line for row in new for line in generator.inclusion(row)])
     return len(agreements) + len(new)
+
+
+def append_inclusion(root: Path, lines: list[dict[str, str]]) -> None:
+    path = root / "data" / "inclusion.csv"
+    header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    write_csv(path, header, read_csv(path) + lines)
 
 
 def add_one(root: Path, seed: int) -> str:
@@ -130,6 +151,7 @@ def add_one(root: Path, seed: int) -> str:
     row = generator.agreement([])
     with path.open("a", encoding="utf-8", newline="") as handle:
         csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(fill(row, header))
+    append_inclusion(root, generator.inclusion(row))
     return row["id"]
 
 
