@@ -9,6 +9,7 @@ real table in both outputs and its citations resolve against references.bib.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -46,8 +47,9 @@ class Figure:
         self.chart = chart
         self.description = description
 
-    @property
+    @functools.cached_property
     def spec(self) -> dict:
+        # Validated and serialised once: the title, the element id and both renderings read it.
         return self.chart.to_dict()
 
     @property
