@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from indopacific_st import charts
+from indopacific_st import charts, views
 
 CODE_MARKERS = [
     "import indopacific_st",
@@ -218,3 +218,38 @@ def test_cover_states_the_data_version_and_date(pdf_path, ds):
     assert f"Dataversion{ds.version}" in cover
     assert f"{ds.updated.day}{ds.updated:%B%Y}" in cover
     assert "CCBY4.0" in cover
+
+
+@pytest.fixture(scope="module")
+def brief_paths(briefs_dir, ds) -> dict[str, object]:
+    return {
+        code: briefs_dir / f"{label.lower().replace(' ', '-')}.pdf"
+        for code, label in ds.vocabulary.partners.items()
+    }
+
+
+def test_each_partner_has_a_brief_of_two_to_four_pages(brief_paths):
+    for code, path in brief_paths.items():
+        assert path.exists(), f"no brief for {code}: {path}"
+        pages = len(PdfReader(str(path)).pages)
+        assert 2 <= pages <= 4, f"{path.name}: {pages} pages"
+
+
+def test_briefs_keep_text_on_the_page_and_readable(brief_paths):
+    for path in brief_paths.values():
+        for number, chars in enumerate(chars_by_page(path), start=1):
+            assert not outside(chars), f"{path.name} p. {number}: {outside(chars)[:60]}"
+            assert not too_small(chars), f"{path.name} p. {number}: text under {SMALLEST_TEXT} pt"
+            assert len(chars) > 150, f"{path.name} p. {number} is nearly blank"
+
+
+def test_briefs_state_the_data_version_and_sources(brief_paths, ds):
+    for code, path in brief_paths.items():
+        text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+        flat = "".join(text.split())
+        assert f"dataversion{ds.version}" in flat, path.name
+        assert f"{ds.updated.day}{ds.updated:%B%Y}" in flat, path.name
+        for name in views.for_partner(ds, code)["name"]:
+            assert squeeze(name) in squeeze(text), f"{path.name}: {name} missing"
+        for phrase in ONLINE_ONLY:
+            assert phrase.lower() not in text.lower(), f"{path.name}: {phrase}"

@@ -118,6 +118,13 @@ class Figure:
             rewrap(spec, scale)
         return spec
 
+    def print_width(self) -> float:
+        """The narrowest width, in points, at which the print rendering keeps its text at
+        PRINT_MIN_FONT points or more (a short brief places charts no wider than this)."""
+        spec = self.print_spec()
+        smallest = min(font_sizes(spec), default=PRINT_FONT_FLOOR)
+        return min(PRINT_TEXT_WIDTH, rendered_width(spec) * PRINT_MIN_FONT / smallest)
+
     def pdf(self) -> bytes:
         return vlc.vegalite_to_pdf(self.print_spec())
 
