@@ -181,17 +181,15 @@ def view_width(node: object) -> float:
 
 
 def narrow(node: object, scale: float) -> None:
-    """Views and label limits narrowed by scale; a non-numeric width becomes a fixed one."""
+    """Views narrowed by scale; a non-numeric width becomes a fixed one. Labels keep their
+    limits, so print shows them as fully as the web edition does."""
     if isinstance(node, dict):
         if is_view(node) and "width" in node:
             width = node["width"]
             base = width if isinstance(width, int | float) else PRINT_TEXT_WIDTH
             node["width"] = round(base * scale)
-        for key, value in node.items():
-            if key == "labelLimit" and isinstance(value, int | float):
-                node[key] = round(value * max(scale, 0.6))
-            else:
-                narrow(value, scale)
+        for value in node.values():
+            narrow(value, scale)
     elif isinstance(node, list):
         for value in node:
             narrow(value, scale)
