@@ -17,7 +17,7 @@ DEB_PDF := $(DEB_BOOK) texlive-xetex latexmk texlive-fonts-recommended texlive-l
 	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils
 DEB_TEST := $(DEB_PDF) chromium
 
-.PHONY: book pdf test test-fast check reviewed lint clean bench debian-book debian-pdf debian-test
+.PHONY: book pdf briefs test test-fast check reviewed lint clean bench debian-book debian-pdf debian-test
 
 $(STAMP): requirements.lock pyproject.toml
 	@# Debian's own python3 needs python3-venv for virtual environments.
@@ -82,6 +82,7 @@ $(BOOK_STAMP): $(BOOK_INPUTS) | debian-book
 	INDOPACIFIC_ST_CHART_FORMATS=html $(JB) --path-output _build/work-html
 	# The front page links to the PDF edition; carry over the last one built.
 	if [ -f _build/pdf/report.pdf ]; then cp _build/pdf/report.pdf _build/work-html/_build/html/; fi
+	if [ -d _build/briefs ]; then mkdir -p _build/work-html/_build/html/briefs && cp _build/briefs/*.pdf _build/work-html/_build/html/briefs/; fi
 	$(call publish,_build/work-html/_build/html,_build/html)
 	touch $@
 
@@ -95,7 +96,14 @@ pdf: $(STAMP) debian-pdf
 	if [ -d _build/html ]; then cp _build/pdf/report.pdf _build/html/report.pdf; fi
 	@echo "PDF: _build/pdf/report.pdf"
 
-test: $(STAMP) debian-test book pdf
+# One short PDF per partner (two to four pages) from the same data, into _build/briefs/; the web
+# edition links to them from each partner chapter. Stale paragraphs get a notice in the brief.
+briefs: $(STAMP) debian-pdf
+	$(CHECK) --allow-stale
+	$(BIN)/python -m indopacific_st briefs
+	if [ -d _build/html ]; then mkdir -p _build/html/briefs && cp _build/briefs/*.pdf _build/html/briefs/; fi
+
+test: $(STAMP) debian-test book pdf briefs
 	$(CHECK)
 	$(BIN)/pytest
 

@@ -13,11 +13,12 @@ import indopacific_st as ip
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 PDF = ROOT / "_build" / "pdf" / "report.pdf"
+BRIEFS = ROOT / "_build" / "briefs"
 SOURCE_FILES = sorted((ROOT / "data").glob("*")) + [ROOT / "references.bib"]
 
 
 # Fixtures that need the built book: tests using them, and every notebook (nbval), are slow.
-BUILT_OUTPUTS = {"html_dir", "pdf_path"}
+BUILT_OUTPUTS = {"html_dir", "pdf_path", "briefs_dir"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,3 +67,10 @@ def pdf_path() -> Path:
     if not PDF.exists():
         pytest.fail("No PDF in _build/pdf: run `make pdf` (make test does it first).")
     return PDF
+
+
+@pytest.fixture(scope="session")
+def briefs_dir() -> Path:
+    if not BRIEFS.is_dir():
+        pytest.fail("No partner briefs in _build/briefs: run `make briefs` (make test does it).")
+    return BRIEFS

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from indopacific_st import charts, findings, style, tables, views
+from indopacific_st import charts, display, findings, style, tables, views
 from indopacific_st.display import Figure, Table, escape_markdown
 
 PARTNERS = ["JP", "KR", "TW", "AU", "SG", "IN"]
@@ -288,3 +288,38 @@ def test_screened_table_lists_every_candidate_with_its_failing_criterion(ds):
     ):
         for n in numbers:
             assert f"#{n}" in shown
+
+
+class ResponsiveFigure(display.Figure):
+    """A figure whose web spec is responsive, as the web edition may make it."""
+
+    @property
+    def spec(self) -> dict:
+        spec = super().spec
+        for view in spec.get("vconcat", []):
+            if "width" in view:
+                view["width"] = "container"
+        return spec
+
+
+def view_widths(node) -> list:
+    if isinstance(node, dict):
+        own = [node["width"]] if display.is_view(node) and "width" in node else []
+        return own + [w for v in node.values() for w in view_widths(v)]
+    if isinstance(node, list):
+        return [w for v in node for w in view_widths(v)]
+    return []
+
+
+@pytest.mark.parametrize("make", [charts.ministry_chart, charts.timeline_chart])
+def test_print_rendering_has_fixed_widths_and_readable_text(ds, make):
+    """Figure.pdf() sets numeric widths itself, whatever the web spec says, and its smallest
+    text prints at 7 pt or more once the chart is placed at the report's text width."""
+    web = make(ds, "JP")
+    figure = ResponsiveFigure(web.chart, web.description)
+    spec = figure.print_spec()
+    widths = view_widths(spec)
+    assert widths and all(isinstance(w, int | float) for w in widths), widths
+    smallest = min(display.font_sizes(spec))
+    printed = smallest * display.PRINT_TEXT_WIDTH / display.rendered_width(spec)
+    assert printed >= 7, f"smallest chart text prints at {printed:.1f} pt"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from indopacific_st import charts
+from indopacific_st import charts, views
 
 CODE_MARKERS = [
     "import indopacific_st",
@@ -29,6 +31,100 @@ def pdf_text(pdf_path) -> str:
     return " ".join(result.stdout.split())
 
 
+# Text must keep inside the sheet with a margin (the footer sits about 40 pt above the bottom
+# edge): a table that runs past the bottom prints its rows over the footer and off the sheet.
+EDGE = 20
+SMALLEST_TEXT = 7.0
+DICTIONARIES = (
+    "agreements",
+    "institutions",
+    "events",
+    "seed-review",
+)  # in the data appendix  # points: nothing in print, chart text included, is smaller
+
+
+def chars_by_page(path) -> list[list[dict]]:
+    """Every character of a PDF, page by page, with its position, size and page size."""
+    with pdfplumber.open(str(path)) as pdf:
+        return [
+            [
+                {k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "size")}
+                | {"width": page.width, "height": page.height}
+                for c in page.chars
+            ]
+            for page in pdf.pages
+        ]
+
+
+def outside(chars: list[dict]) -> str:
+    """The text of a page that lies outside its printable area."""
+    return "".join(
+        c["text"]
+        for c in chars
+        if c["x0"] < EDGE
+        or c["top"] < EDGE
+        or c["x1"] > c["width"] - EDGE
+        or c["bottom"] > c["height"] - EDGE
+    )
+
+
+def too_small(chars: list[dict]) -> list[dict]:
+    return [c for c in chars if c["text"].strip() and c["size"] < SMALLEST_TEXT]
+
+
+@pytest.fixture(scope="module")
+def pdf_chars(pdf_path) -> list[list[dict]]:
+    return chars_by_page(pdf_path)
+
+
+@pytest.fixture(scope="module")
+def stream_text(pdf_path) -> str:
+    """The text in the order it was typeset (a table cell's lines stay together), with spaces and
+    hyphens left out, so a name broken over lines in a cell still matches."""
+    result = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return squeeze(result.stdout)
+
+
+def squeeze(text: str) -> str:
+    # Print sets straight quotes as curly ones.
+    text = text.translate(str.maketrans("\u2018\u2019\u201c\u201d", "''\"\""))
+    return re.sub(r"[\s\-\u2010\u00ad]", "", text)
+
+
+def test_no_text_outside_the_page_area(pdf_chars):
+    for number, chars in enumerate(pdf_chars, start=1):
+        assert not outside(chars), f"page {number}: text outside the page area: {outside(chars)}"
+
+
+def test_no_text_smaller_than_seven_points(pdf_chars):
+    for number, chars in enumerate(pdf_chars, start=1):
+        small = too_small(chars)
+        assert not small, (
+            f"page {number}: {len(small)} characters under {SMALLEST_TEXT} pt, the smallest "
+            f"{min(c['size'] for c in small):.1f} pt: {''.join(c['text'] for c in small)[:80]}"
+        )
+
+
+def test_no_blank_page(pdf_chars):
+    for number, chars in enumerate(pdf_chars, start=1):
+        assert len(chars) > 150, f"page {number} is blank or nearly so ({len(chars)} characters)"
+
+
+def test_every_table_row_is_printed(stream_text, ds):
+    """Each agreement, institution and dictionary column is in the PDF: no row lost."""
+    names = list(ds.agreements["name"]) + list(ds.institutions["name"])
+    for resource in ds.descriptor["resources"]:
+        if resource["name"] in DICTIONARIES:
+            names += [f["name"] for f in resource["schema"]["fields"]]
+    missing = [n for n in names if squeeze(n) not in stream_text]
+    assert not missing, f"table rows missing from the PDF: {missing[:5]}"
+
+
 CHAPTERS = [
     "Scope and method",
     "Overview across partners",
@@ -40,9 +136,10 @@ CHAPTERS = [
     "India",
     "Data quality",
     "Data appendix",
-    "Updating the data",
     "Bibliography",
 ]
+# Online-only wording: the PDF says what the online edition offers instead.
+ONLINE_ONLY = ("hover", "Show code", "click")
 PARTNER_CHARTS = (
     charts.timeline_chart,
     charts.domain_chart,
@@ -93,3 +190,66 @@ def test_charts_are_embedded_as_vector_figures(pdf_path):
 def test_pdf_cites_sources_in_print(pdf_text):
     assert "Bibliography" in pdf_text
     assert "Ministry of Foreign Affairs of Japan" in pdf_text
+
+
+def test_pdf_opens_with_the_executive_summary(pdf_path):
+    outline = [
+        item.title for item in PdfReader(str(pdf_path)).outline if not isinstance(item, list)
+    ]
+    assert outline[0] == "Executive summary", outline[:3]
+
+
+def test_pdf_leaves_out_the_maintainers_chapter(pdf_path, pdf_text):
+    outline = [
+        item.title for item in PdfReader(str(pdf_path)).outline if not isinstance(item, list)
+    ]
+    assert "Updating the data" not in outline
+    assert "make reviewed" not in pdf_text
+
+
+def test_pdf_has_no_online_only_wording(pdf_text):
+    for phrase in ONLINE_ONLY:
+        assert phrase.lower() not in pdf_text.lower(), f"online-only wording in the PDF: {phrase}"
+
+
+def test_cover_states_the_data_version_and_date(pdf_path, ds):
+    cover = PdfReader(str(pdf_path)).pages[0].extract_text()
+    cover = "".join(cover.split())  # extraction may drop or add spaces in small type
+    assert f"Dataversion{ds.version}" in cover
+    assert f"{ds.updated.day}{ds.updated:%B%Y}" in cover
+    assert "CCBY4.0" in cover
+
+
+@pytest.fixture(scope="module")
+def brief_paths(briefs_dir, ds) -> dict[str, object]:
+    return {
+        code: briefs_dir / f"{label.lower().replace(' ', '-')}.pdf"
+        for code, label in ds.vocabulary.partners.items()
+    }
+
+
+def test_each_partner_has_a_brief_of_two_to_four_pages(brief_paths):
+    for code, path in brief_paths.items():
+        assert path.exists(), f"no brief for {code}: {path}"
+        pages = len(PdfReader(str(path)).pages)
+        assert 2 <= pages <= 4, f"{path.name}: {pages} pages"
+
+
+def test_briefs_keep_text_on_the_page_and_readable(brief_paths):
+    for path in brief_paths.values():
+        for number, chars in enumerate(chars_by_page(path), start=1):
+            assert not outside(chars), f"{path.name} p. {number}: {outside(chars)[:60]}"
+            assert not too_small(chars), f"{path.name} p. {number}: text under {SMALLEST_TEXT} pt"
+            assert len(chars) > 150, f"{path.name} p. {number} is nearly blank"
+
+
+def test_briefs_state_the_data_version_and_sources(brief_paths, ds):
+    for code, path in brief_paths.items():
+        text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+        flat = "".join(text.split())
+        assert f"dataversion{ds.version}" in flat, path.name
+        assert f"{ds.updated.day}{ds.updated:%B%Y}" in flat, path.name
+        for name in views.for_partner(ds, code)["name"]:
+            assert squeeze(name) in squeeze(text), f"{path.name}: {name} missing"
+        for phrase in ONLINE_ONLY:
+            assert phrase.lower() not in text.lower(), f"{path.name}: {phrase}"

@@ -2,12 +2,17 @@
 
 `python -m indopacific_st reviewed`: after revising stale paragraphs, record in each chapter's
 guards the values the prose now matches.
+
+`python -m indopacific_st briefs`: one short PDF per partner into _build/briefs/ (see briefs.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+import yaml
 
 from indopacific_st import guards
 from indopacific_st.dataset import find_root, load
@@ -18,9 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indopacific_st", description=__doc__)
     parser.add_argument(
         "command",
-        choices=["check", "reviewed"],
+        choices=["check", "reviewed", "briefs"],
         help="check: validate the data and the chapters' guards; "
-        "reviewed: record that the guarded paragraphs match the data as it is now",
+        "reviewed: record that the guarded paragraphs match the data as it is now; "
+        "briefs: build one PDF per partner into _build/briefs/",
     )
     parser.add_argument("--root", default=None, help="project folder (default: found from here)")
     parser.add_argument(
@@ -39,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as error:
         print(error, file=sys.stderr)
         return 1
+    if args.command == "briefs":
+        return build_briefs(ds)
     try:
         if args.command == "reviewed":
             changed = guards.mark_reviewed(ds, only=args.chapters or None)
@@ -65,6 +73,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(guards.stale_report(found), file=sys.stderr)
     return 0 if args.allow_stale else 1
+
+
+def build_briefs(ds) -> int:
+    """The partner briefs, with the online edition's address from _config.yml."""
+    from indopacific_st import briefs
+
+    config = yaml.safe_load((Path(ds.root) / "_config.yml").read_text(encoding="utf-8"))
+    url = config["parse"]["myst_substitutions"]["online_url"]
+    for path in briefs.build(ds, Path(ds.root) / "_build" / "briefs", url):
+        print(f"Brief: {path}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,18 +9,28 @@ real table in both outputs and its citations resolve against references.bib.
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import html
 import json
 import os
 import re
+import textwrap
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
 FORMATS_VARIABLE = "INDOPACIFIC_ST_CHART_FORMATS"
+
+# The PDF places every chart at the text width of the A4 page (`_config.yml`: 1 inch margins),
+# so a chart W pixels wide prints its F-pixel text at F * PRINT_TEXT_WIDTH / W points. The print
+# rendering narrows the chart until its smallest text prints at PRINT_MIN_FONT points or more.
+PRINT_TEXT_WIDTH = 451.0
+PRINT_MIN_FONT = 7.2
+PRINT_FONT_FLOOR = 10  # pixels: text marks and labels below this are raised in print
+VIEW_KEYS = ("mark", "layer", "hconcat", "vconcat", "concat", "facet", "spec")
 
 # Characters that Markdown, MyST roles and directives, or LaTeX could act on. Escaped with a
 # backslash, each shows as itself (CommonMark allows a backslash before any ASCII punctuation).
@@ -81,8 +91,44 @@ class Figure:
             f"}})();</script>"
         )
 
+    def print_base(self) -> dict:
+        """The spec with print font sizes, and legends in rows of three (a row of six is wider
+        than the page)."""
+        spec = copy.deepcopy(self.spec)
+        raise_fonts(spec)
+        spec.setdefault("config", {}).setdefault("legend", {})["columns"] = 3
+        return spec
+
+    def print_spec(self) -> dict:
+        """The spec for print: fixed numeric widths and font sizes that read at text width.
+
+        It never relies on the web edition's sizing: a responsive width ("container") or any
+        other width is replaced by a number here.
+        """
+        spec = self.print_base()
+        scale = 1.0
+        for _ in range(6):
+            width = rendered_width(spec)
+            smallest = min(font_sizes(spec), default=PRINT_FONT_FLOOR)
+            allowed = smallest * PRINT_TEXT_WIDTH / PRINT_MIN_FONT
+            if width <= allowed or scale <= 0.35:
+                break
+            step = max(0.5, 1 - (width - allowed) / max(view_width(spec), 1) - 0.02)
+            scale *= step
+            spec = self.print_base()
+            narrow(spec, scale)
+            rewrap(spec, scale)
+        return spec
+
+    def print_width(self) -> float:
+        """The narrowest width, in points, at which the print rendering keeps its text at
+        PRINT_MIN_FONT points or more (a short brief places charts no wider than this)."""
+        spec = self.print_spec()
+        smallest = min(font_sizes(spec), default=PRINT_FONT_FLOOR)
+        return min(PRINT_TEXT_WIDTH, rendered_width(spec) * PRINT_MIN_FONT / smallest)
+
     def pdf(self) -> bytes:
-        return vlc.vegalite_to_pdf(self.spec)
+        return vlc.vegalite_to_pdf(self.print_spec())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/html": self.html(), "text/plain": self.description}
@@ -90,6 +136,105 @@ class Figure:
         if os.environ.get(FORMATS_VARIABLE, "html,pdf") != "html":
             bundle["application/pdf"] = base64.b64encode(self.pdf()).decode("ascii")
         return bundle
+
+
+def raise_fonts(node: object) -> None:
+    """Every font size in a spec raised to the print floor (in place)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.lower().endswith("fontsize") and isinstance(value, int | float):
+                node[key] = max(value, PRINT_FONT_FLOOR)
+            else:
+                raise_fonts(value)
+    elif isinstance(node, list):
+        for value in node:
+            raise_fonts(value)
+
+
+def font_sizes(node: object) -> list[float]:
+    """Every numeric font size a spec states."""
+    if isinstance(node, dict):
+        found = []
+        for key, value in node.items():
+            if key.lower().endswith("fontsize") and isinstance(value, int | float):
+                found.append(value)
+            else:
+                found += font_sizes(value)
+        return found
+    if isinstance(node, list):
+        return [size for value in node for size in font_sizes(value)]
+    return []
+
+
+def is_view(node: dict) -> bool:
+    return any(key in node for key in VIEW_KEYS)
+
+
+def view_width(node: object) -> float:
+    """The widest numeric view width in a spec (the part of a chart that can narrow)."""
+    if isinstance(node, dict):
+        own = node.get("width") if is_view(node) else None
+        widths = [own] if isinstance(own, int | float) else []
+        widths += [view_width(v) for v in node.values()]
+        return max(widths, default=0)
+    if isinstance(node, list):
+        return max((view_width(v) for v in node), default=0)
+    return 0
+
+
+def narrow(node: object, scale: float) -> None:
+    """Views narrowed by scale; a non-numeric width becomes a fixed one. Labels keep their
+    limits, so print shows them as fully as the web edition does."""
+    if isinstance(node, dict):
+        if is_view(node) and "width" in node:
+            width = node["width"]
+            base = width if isinstance(width, int | float) else PRINT_TEXT_WIDTH
+            node["width"] = round(base * scale)
+        for value in node.values():
+            narrow(value, scale)
+    elif isinstance(node, list):
+        for value in node:
+            narrow(value, scale)
+
+
+def fixed_widths(node: object) -> None:
+    """A responsive width ("container") replaced by the print text width (in place)."""
+    if isinstance(node, dict):
+        if is_view(node) and "width" in node and not isinstance(node["width"], int | float):
+            node["width"] = int(PRINT_TEXT_WIDTH)
+        for value in node.values():
+            fixed_widths(value)
+    elif isinstance(node, list):
+        for value in node:
+            fixed_widths(value)
+
+
+def rewrap(spec: dict, scale: float) -> None:
+    """Title, subtitle and multi-line notes wrapped again to a chart narrowed by scale."""
+
+    def wrapped(lines: object) -> object:
+        if not isinstance(lines, list) or not lines:
+            return lines
+        chars = max(30, int(max(len(line) for line in lines) * scale))
+        return textwrap.wrap(" ".join(lines), chars)
+
+    title = spec.get("title")
+    if isinstance(title, dict):
+        for key in ("text", "subtitle"):
+            title[key] = wrapped(title.get(key))
+    for rows in spec.get("datasets", {}).values():
+        for row in rows:
+            for key, value in row.items():
+                # The source note under each chart (charts.finish) is one text of several lines.
+                if key == "note" and isinstance(value, str):
+                    row[key] = "\n".join(wrapped(value.split("\n")))
+
+
+def rendered_width(spec: dict) -> float:
+    """The width in pixels of a spec as vl-convert draws it."""
+    fixed_widths(spec)
+    svg = vlc.vegalite_to_svg(spec)
+    return float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
 
 
 class Table:
@@ -112,7 +257,11 @@ class Table:
         if column in self.markdown_columns:
             return 14
         lengths = self.frame[column].map(lambda v: len(str(v)))
-        return int(min(40, max(len(column), 6, lengths.median() if len(lengths) else 0)))
+        # A column is at least as wide as its longest word (a column name such as short_name, a
+        # type such as boolean): words do not break, and a narrower column prints them cut off.
+        words = [w for v in [column, *self.frame[column]] for w in str(v).split()]
+        longest = min(20, max((len(w) for w in words), default=0))
+        return int(min(40, max(len(column), 6, longest, lengths.median() if len(lengths) else 0)))
 
     def cell(self, column: str, value: object) -> str:
         return str(value) if column in self.markdown_columns else escape_markdown(value)
@@ -123,7 +272,8 @@ class Table:
             "```{list-table}",
             ":header-rows: 1",
             f":widths: {' '.join(str(w) for w in self.widths)}",
-            ":class: report-table",
+            # longtable: in the PDF every table breaks across pages and repeats its header.
+            ":class: report-table longtable",
             "",
         ]
         for values in [columns, *self.frame[columns].itertuples(index=False, name=None)]:

@@ -10,20 +10,28 @@
 - Leave code out of the PDF: readers of the printed report never see code cells.
 - Check each guarded paragraph against the data (the `guard` directive, see guards.py) and show
   a notice at any paragraph the data no longer supports, in HTML and PDF alike.
+- Print for policy readers: the cover states the data's version and date (from
+  data/datapackage.json) and the online edition's address; the front page's text opens the PDF as
+  its executive summary; the maintainers' chapter (`print_leave_out`) is left out of the PDF.
+- Link each partner chapter, online, to its brief (briefs.py, `make briefs`).
 - Read, and so execute, the notebooks in parallel, one process per core (`jupyter-book build`
   has no option for it): a data edit re-executes every notebook.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import multiprocessing
 import os
+import re
 import sys
 from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxParallelError
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -166,6 +174,69 @@ class RemoveCodeSource(SphinxPostTransform):
                 node.parent.remove(node)
 
 
+def latex_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+
+
+def print_macros(app: Sphinx, config) -> None:
+    """The cover's facts as LaTeX macros: data version and date, online address, organisation."""
+    descriptor = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text("utf-8"))
+    updated = dt.date.fromisoformat(descriptor["updated"])
+    url = (config.myst_substitutions or {}).get("online_url", "")
+    macros = {
+        "ReportDataVersion": latex_escape(str(descriptor.get("version", ""))),
+        "ReportDataUpdated": f"{updated.day} {updated:%B %Y}",
+        "ReportOnlineURL": url,
+        "ReportOrganisation": latex_escape(config.report_organisation),
+    }
+    lines = [f"\\newcommand{{\\{name}}}{{{value}}}" for name, value in macros.items()]
+    elements = dict(config.latex_elements)
+    elements["preamble"] = "\n".join(lines) + "\n" + elements.get("preamble", "")
+    config.latex_elements = elements
+
+
+EXECUTIVE_SUMMARY = (
+    "\\chapter*{Executive summary}\\phantomsection"
+    "\\addcontentsline{toc}{chapter}{Executive summary}"
+    "\\markboth{Executive summary}{Executive summary}"
+)
+
+
+def shape_for_print(app: Sphinx, doctree: nodes.document) -> None:
+    """In the PDF: the front page opens as the executive summary, and the chapters listed in
+    `print_leave_out` are not in the book."""
+    if app.builder.format != "latex":
+        return
+    docname = app.env.docname
+    if docname == app.config.root_doc:
+        doctree.insert(0, nodes.raw("", EXECUTIVE_SUMMARY, format="latex"))
+    for toctree in doctree.findall(addnodes.toctree):
+        kept = [e for e in toctree["entries"] if e[1] not in app.config.print_leave_out]
+        toctree["entries"] = kept
+        toctree["includefiles"] = [
+            f for f in toctree["includefiles"] if f not in app.config.print_leave_out
+        ]
+
+
+def link_briefs(app: Sphinx, doctree: nodes.document) -> None:
+    """Online, each partner chapter links to its brief (`make briefs` puts it in briefs/)."""
+    if app.builder.format != "html":
+        return
+    partners = dataset_for(Path(app.srcdir)).vocabulary.partners
+    for label in partners.values():
+        name = label.lower().replace(" ", "-")
+        if app.env.docname != f"chapters/{name}":
+            continue
+        sections = list(doctree.findall(nodes.section))
+        if not sections:
+            return
+        link = nodes.reference(
+            "", f"Two-page brief on {label} (PDF)", refuri=f"../briefs/{name}.pdf"
+        )
+        paragraph = nodes.paragraph("", "", link, classes=["partner-brief"])
+        sections[0].insert(1, paragraph)
+
+
 def read_in_parallel(app: Sphinx) -> None:
     """Read documents in `report_jobs` processes (0: one per core)."""
     app.parallel = max(app.parallel, app.config.report_jobs or os.cpu_count() or 1)
@@ -189,6 +260,11 @@ def stop_workers_on_failure(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("report_jobs", 0, "env", int)
+    app.add_config_value("report_organisation", "Indo-Pacific S&T Agreements Project", "env", str)
+    app.add_config_value("print_leave_out", ["chapters/updating"], "env", list)
+    app.connect("config-inited", print_macros)
+    app.connect("doctree-read", shape_for_print)
+    app.connect("doctree-read", link_briefs)
     app.connect("builder-inited", read_in_parallel)
     app.connect("build-finished", stop_workers_on_failure)
     app.add_css_file(STYLESHEET)
