@@ -32,8 +32,8 @@ def test_page_has_its_charts(html_dir, name, minimum):
     assert len(charts) >= minimum
     for chart in charts:
         assert chart.get("role") == "img" and len(chart["aria-label"]) > 40
-        script = chart.find_next_sibling("script")
-        assert script is not None and "vegaEmbed" in script.text
+        script = chart.find_parent("figure").find_next_sibling("script")
+        assert script is not None and "reportCharts" in script.text
 
 
 def test_no_page_loads_a_script_or_style_from_the_network(html_dir):
