@@ -230,3 +230,38 @@ def test_image_export_works_from_the_keyboard(server, browser):
         content = Path(download.path()).read_bytes()
         assert content.startswith(b"<svg" if fmt == "svg" else b"\x89PNG")
     page.close()
+
+
+def all_pages(html_dir: Path) -> list[str]:
+    return sorted(str(p.relative_to(html_dir)) for p in (html_dir / "chapters").glob("*.html"))
+
+
+def console_problems(browser, url: str, width: int) -> list[str]:
+    """The errors and warnings a page writes to the console while it loads and draws."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    messages: list[str] = []
+    missing: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"error: {e}"))
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    if page.locator(".report-chart").count():
+        drawn_charts(page)
+    page.close()
+    # The PDF edition is linked from the front page; `make test` builds it, `make book` not.
+    pdf_only = all(u.endswith("/report.pdf") for u in missing)
+    return [
+        m
+        for m in messages
+        if m.startswith(("error", "warning")) and not (pdf_only and "Failed to load resource" in m)
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_writes_an_error_or_warning_to_the_console(server, browser, html_dir, width):
+    problems = {
+        name: found
+        for name in all_pages(html_dir)
+        if (found := console_problems(browser, f"{server}/{name}", width))
+    }
+    assert problems == {}

@@ -260,11 +260,11 @@ def origin_bars(
 # --- Timelines ------------------------------------------------------------------------------
 
 
-def time_axis(ds: Dataset, field: str = "date") -> alt.X:
+def time_axis(ds: Dataset) -> alt.X:
     """The shared time axis of timelines: from 2021 to a little after the latest record."""
     end = views.activity(ds)["date"].max()
     return alt.X(
-        f"{field}:T",
+        "date:T",
         title=None,
         # Flush: the last year's label stays inside a narrow chart.
         axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=True),
@@ -379,7 +379,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
     rules = (
         alt.Chart(spans)
         .mark_rule(color=style.LIGHT, strokeWidth=2)
-        .encode(x=time_axis(ds, "min"), x2="max:T", y=y)
+        .encode(x=alt.X("min:T", title=None, axis=time_axis(ds).to_dict()["axis"]), x2="max:T", y=y)
     )
     marks = partner_points(ds, table, y, tooltip).encode(
         shape=alt.value(style.PARTNER_SHAPES[partner]),

@@ -178,6 +178,26 @@ def add_static_path(app: Sphinx, config) -> None:
     config.html_static_path.append(str(PACKAGE_DIR / "static"))
 
 
+def drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """sphinx-thebe and sphinx-togglebutton add their inline settings twice (once more when
+    the environment is restored from a pickle or a worker); declared twice, they raise
+    "Identifier 'THEBE_JS_URL' has already been declared" on every page."""
+    seen: set[tuple] = set()
+    kept = []
+    for script in list(context.get("script_files", [])):
+        attributes = getattr(script, "attributes", {})
+        # The copies differ only in a filename of None or "" (no file: an inline script).
+        key = (getattr(script, "filename", None) or None, attributes.get("body"))
+        if key == (None, None) or key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"][:] = kept
+    # The theme's colour mode: left empty, the theme logs an error on every page.
+    context["default_mode"] = context.get("default_mode") or "auto"
+
+
 class RemoveCodeSource(SphinxPostTransform):
     """Drop the source of code cells from non-HTML output; their results stay."""
 
@@ -218,6 +238,7 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(STYLESHEET)
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_bundle_to_chart_pages)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=1000)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
     app.add_post_transform(RemoveCodeSource)
