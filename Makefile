@@ -19,6 +19,12 @@ DEB_TEST := $(DEB_PDF) chromium
 
 .PHONY: book pdf test test-fast check reviewed lint clean bench debian-book debian-pdf debian-test
 
+# axe-core, the accessibility checker the browser tests run in each page, from the npm registry.
+AXE_VERSION := 4.14.1
+AXE := .tools/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-save --no-package-lock --prefix .tools/axe-$(AXE_VERSION) axe-core@$(AXE_VERSION)
+
 $(STAMP): requirements.lock pyproject.toml
 	@# Debian's own python3 needs python3-venv for virtual environments.
 	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { $(call apt_install,python3-venv); }
@@ -95,9 +101,9 @@ pdf: $(STAMP) debian-pdf
 	if [ -d _build/html ]; then cp _build/pdf/report.pdf _build/html/report.pdf; fi
 	@echo "PDF: _build/pdf/report.pdf"
 
-test: $(STAMP) debian-test book pdf
+test: $(STAMP) debian-test $(AXE) book pdf
 	$(CHECK)
-	$(BIN)/pytest
+	AXE_SCRIPT=$(AXE) $(BIN)/pytest
 
 # While writing: the data rules, views, facts and chart specs, with no book build (seconds).
 test-fast: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import os
 import threading
 import urllib.parse
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
 
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -265,3 +267,41 @@ def test_no_page_writes_an_error_or_warning_to_the_console(server, browser, html
         if (found := console_problems(browser, f"{server}/{name}", width))
     }
     assert problems == {}
+
+
+def axe_script() -> Path:
+    """axe-core as `make test` installs it (AXE_SCRIPT names it; else the newest in .tools/)."""
+    named = os.environ.get("AXE_SCRIPT")
+    found = (
+        [Path(named)]
+        if named
+        else sorted(ROOT.glob(".tools/axe-*/node_modules/axe-core/axe.min.js"))
+    )
+    if not found or not found[-1].exists():
+        pytest.fail("axe-core is missing: `make test` installs it from the npm registry.")
+    return found[-1]
+
+
+def serious_violations(browser, url: str, width: int) -> list[str]:
+    """Critical and serious axe-core violations on a page, drawn charts included."""
+    page, _, _ = open_offline(browser, url, width)
+    if page.locator(".report-chart").count():
+        drawn_charts(page)
+    page.add_script_tag(path=str(axe_script()))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    page.close()
+    return [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {v['nodes'][0]['target']}"
+        for v in results["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_critical_or_serious_violation(server, browser, html_dir, width):
+    found = {
+        name: problems
+        for name in ["index.html", *all_pages(html_dir)]
+        if (problems := serious_violations(browser, f"{server}/{name}", width))
+    }
+    assert found == {}

@@ -174,6 +174,43 @@ def add_bundle_to_chart_pages(
         app.add_js_file(CHART_SCRIPT, loading_method="defer")
 
 
+# Theme and extension markup that accessibility checkers (axe-core) flag, and its fix: the search
+# button's label hides its visible text ("Search Ctrl+K"); bibliography entries carry a
+# deprecated role that a list may not hold.
+MARKUP_FIXES = {
+    'search-button__button pst-js-only" title="Search" aria-label="Search"': (
+        'search-button__button pst-js-only" title="Search"'
+    ),
+    'role="doc-biblioentry"': 'role="listitem"',
+}
+
+
+def fix_markup(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = text
+        for old, new in MARKUP_FIXES.items():
+            fixed = fixed.replace(old, new)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
+def link_to_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """One link per computed page to the notebook that computes it, in place of a code
+    toggle in every section."""
+    source = context.get("sourcename", "")
+    if doctree is None or not source.endswith(".ipynb"):
+        return
+    href = context["pathto"](f"_sources/{source}", 1)
+    context["body"] = context.get("body", "") + (
+        '<p class="report-computed"><a href="' + href + '">How this page is computed</a>: '
+        "the notebook that computes every number, chart and table above, using the "
+        "<code>indopacific_st</code> package.</p>"
+    )
+
+
 def add_static_path(app: Sphinx, config) -> None:
     config.html_static_path.append(str(PACKAGE_DIR / "static"))
 
@@ -238,9 +275,11 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(STYLESHEET)
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_bundle_to_chart_pages)
+    app.connect("html-page-context", link_to_notebook)
     app.connect("html-page-context", drop_duplicate_scripts, priority=1000)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
+    app.connect("build-finished", fix_markup)
     app.add_post_transform(RemoveCodeSource)
     app.add_directive("guard", GuardDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
