@@ -19,6 +19,12 @@ DEB_TEST := $(DEB_PDF) chromium
 
 .PHONY: book pdf briefs test test-fast check reviewed lint clean bench debian-book debian-pdf debian-test
 
+# axe-core, the accessibility checker the browser tests run in each page, from the npm registry.
+AXE_VERSION := 4.14.1
+AXE := .tools/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-save --no-package-lock --prefix .tools/axe-$(AXE_VERSION) axe-core@$(AXE_VERSION)
+
 $(STAMP): requirements.lock pyproject.toml
 	@# Debian's own python3 needs python3-venv for virtual environments.
 	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || { $(call apt_install,python3-venv); }
@@ -68,7 +74,7 @@ reviewed: $(STAMP)
 
 # Everything the HTML book is built from. The folders are listed too: adding or removing a file
 # changes their time. With nothing newer than the published book, `make book` has nothing to do.
-BOOK_INPUTS := data chapters $(wildcard data/* chapters/* src/indopacific_st/*.py) \
+BOOK_INPUTS := data chapters $(wildcard data/* chapters/* src/indopacific_st/*.py src/indopacific_st/static/*) \
 	references.bib _config.yml _toc.yml $(STAMP)
 BOOK_STAMP := _build/html/.built-from-inputs
 
@@ -103,9 +109,9 @@ briefs: $(STAMP) debian-pdf
 	$(BIN)/python -m indopacific_st briefs
 	if [ -d _build/html ]; then mkdir -p _build/html/briefs && cp _build/briefs/*.pdf _build/html/briefs/; fi
 
-test: $(STAMP) debian-test book pdf briefs
+test: $(STAMP) debian-test $(AXE) book pdf briefs
 	$(CHECK)
-	$(BIN)/pytest
+	AXE_SCRIPT=$(AXE) $(BIN)/pytest
 
 # While writing: the data rules, views, facts and chart specs, with no book build (seconds).
 test-fast: $(STAMP)

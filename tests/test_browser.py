@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
+import os
 import threading
+import urllib.parse
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
 
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -47,9 +53,9 @@ def browser():
         instance.close()
 
 
-def open_offline(browser, url: str):
+def open_offline(browser, url: str, width: int = 1280):
     """Open a page with every request that leaves this machine blocked; return page and attempts."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
     attempts: list[str] = []
     errors: list[str] = []
 
@@ -71,7 +77,8 @@ def drawn_charts(page) -> tuple[int, int]:
     """How many chart containers there are, and how many hold an SVG with drawn marks."""
     page.wait_for_function(
         "() => [...document.querySelectorAll('.report-chart')].every("
-        "c => c.querySelector('svg .mark-symbol, svg .mark-rect, svg .mark-rule, svg .mark-text'))",
+        "c => c.classList.contains('report-chart-drawn') &&"
+        " c.querySelector('svg .mark-symbol, svg .mark-rect, svg .mark-rule, svg .mark-text'))",
         timeout=15_000,
     )
     total = page.locator(".report-chart").count()
@@ -82,20 +89,21 @@ def drawn_charts(page) -> tuple[int, int]:
     return total, drawn
 
 
-@pytest.mark.parametrize(
-    "chapter",
-    [
-        "intro",
-        "method",
-        "overview",
-        "japan",
-        "south-korea",
-        "taiwan",
-        "australia",
-        "singapore",
-        "india",
-    ],
-)
+CHART_CHAPTERS = [
+    "intro",
+    "method",
+    "overview",
+    "japan",
+    "south-korea",
+    "taiwan",
+    "australia",
+    "singapore",
+    "india",
+]
+WIDTHS = [1280, 390]
+
+
+@pytest.mark.parametrize("chapter", CHART_CHAPTERS)
 def test_chapter_draws_every_chart_offline(server, browser, chapter):
     page, attempts, errors = open_offline(browser, f"{server}/chapters/{chapter}.html")
     total, drawn = drawn_charts(page)
@@ -148,3 +156,152 @@ def test_switch_shows_the_seed_table_alone_offline(server, browser, ds):
     assert before - chart.evaluate(count) == (plotted["origin"] == "added").sum()
     assert attempts == []
     page.close()
+
+
+# Every chart's drawing, and every text in it, ends inside the chart's column (1 px of rounding).
+OVERFLOW = """() => [...document.querySelectorAll('.report-chart')].flatMap(chart => {
+  const column = chart.closest('article').getBoundingClientRect();
+  const box = chart.getBoundingClientRect();
+  const svg = chart.querySelector('svg').getBoundingClientRect();
+  const out = [];
+  if (svg.width > box.width + 1 || svg.right > column.right + 1) {
+    out.push(`chart ${chart.id}: ${svg.width} px drawn in ${box.width} px`);
+  }
+  for (const text of chart.querySelectorAll('svg text')) {
+    const r = text.getBoundingClientRect();
+    const hidden = text.closest('[opacity="0"]') || getComputedStyle(text).opacity === '0';
+    if (r.width && !hidden && (r.right > svg.right + 1 || r.left < svg.left - 1)) {
+      out.push(`${chart.id}: text "${text.textContent}" leaves the chart`);
+    }
+  }
+  return out;
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("chapter", CHART_CHAPTERS)
+def test_charts_fit_their_column(server, browser, chapter, width):
+    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
+    drawn_charts(page)
+    assert page.evaluate(OVERFLOW) == []
+    titles = page.locator(".report-figure-title")
+    assert titles.count() == page.locator(".report-chart").count()
+    page.close()
+
+
+def read_csv_link(href: str) -> pd.DataFrame:
+    assert href.startswith("data:text/csv;charset=utf-8,")
+    text = urllib.parse.unquote(href.split(",", 1)[1])
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def read_table(html: str) -> pd.DataFrame:
+    rows = BeautifulSoup(html, "html.parser").find_all("tr")
+    cells = [[c.get_text() for c in row.find_all(["th", "td"])] for row in rows]
+    return pd.DataFrame(cells[1:], columns=cells[0])
+
+
+@pytest.mark.parametrize("chapter", ["overview", "japan"])
+def test_each_chart_offers_its_data_as_csv_and_table(server, browser, chapter):
+    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html")
+    drawn_charts(page)
+    figures = page.locator("figure.report-figure")
+    assert figures.count() == page.locator(".report-chart").count()
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        link = figure.locator("a.report-data-link")
+        assert link.get_attribute("download") == figure.get_attribute("data-file-name") + ".csv"
+        data = read_csv_link(link.get_attribute("href"))
+        table = read_table(figure.locator("table").evaluate("t => t.outerHTML"))
+        assert len(data) > 0
+        pd.testing.assert_frame_equal(data, table)
+    page.close()
+
+
+def test_image_export_works_from_the_keyboard(server, browser):
+    page, _, _ = open_offline(browser, f"{server}/chapters/japan.html")
+    drawn_charts(page)
+    figure = page.locator("figure.report-figure").first
+    for fmt in ("svg", "png"):
+        button = figure.locator(f"button.report-export[data-format={fmt}]")
+        button.focus()
+        with page.expect_download() as info:
+            page.keyboard.press("Enter")
+        download = info.value
+        assert download.suggested_filename == figure.get_attribute("data-file-name") + f".{fmt}"
+        content = Path(download.path()).read_bytes()
+        assert content.startswith(b"<svg" if fmt == "svg" else b"\x89PNG")
+    page.close()
+
+
+def all_pages(html_dir: Path) -> list[str]:
+    return sorted(str(p.relative_to(html_dir)) for p in (html_dir / "chapters").glob("*.html"))
+
+
+def console_problems(browser, url: str, width: int) -> list[str]:
+    """The errors and warnings a page writes to the console while it loads and draws."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    messages: list[str] = []
+    missing: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"error: {e}"))
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    if page.locator(".report-chart").count():
+        drawn_charts(page)
+    page.close()
+    # The PDF edition is linked from the front page; `make test` builds it, `make book` not.
+    pdf_only = all(u.endswith("/report.pdf") for u in missing)
+    return [
+        m
+        for m in messages
+        if m.startswith(("error", "warning")) and not (pdf_only and "Failed to load resource" in m)
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_writes_an_error_or_warning_to_the_console(server, browser, html_dir, width):
+    problems = {
+        name: found
+        for name in all_pages(html_dir)
+        if (found := console_problems(browser, f"{server}/{name}", width))
+    }
+    assert problems == {}
+
+
+def axe_script() -> Path:
+    """axe-core as `make test` installs it (AXE_SCRIPT names it; else the newest in .tools/)."""
+    named = os.environ.get("AXE_SCRIPT")
+    found = (
+        [Path(named)]
+        if named
+        else sorted(ROOT.glob(".tools/axe-*/node_modules/axe-core/axe.min.js"))
+    )
+    if not found or not found[-1].exists():
+        pytest.fail("axe-core is missing: `make test` installs it from the npm registry.")
+    return found[-1]
+
+
+def serious_violations(browser, url: str, width: int) -> list[str]:
+    """Critical and serious axe-core violations on a page, drawn charts included."""
+    page, _, _ = open_offline(browser, url, width)
+    if page.locator(".report-chart").count():
+        drawn_charts(page)
+    page.add_script_tag(path=str(axe_script()))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    page.close()
+    return [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {v['nodes'][0]['target']}"
+        for v in results["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_critical_or_serious_violation(server, browser, html_dir, width):
+    found = {
+        name: problems
+        for name in ["index.html", *all_pages(html_dir)]
+        if (problems := serious_violations(browser, f"{server}/{name}", width))
+    }
+    assert found == {}

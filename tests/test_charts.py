@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import altair as alt
@@ -323,3 +324,26 @@ def test_print_rendering_has_fixed_widths_and_readable_text(ds, make):
     smallest = min(display.font_sizes(spec))
     printed = smallest * display.PRINT_TEXT_WIDTH / display.rendered_width(spec)
     assert printed >= 7, f"smallest chart text prints at {printed:.1f} pt"
+
+
+def test_chart_data_is_what_is_plotted(ds):
+    """The CSV behind the domain chart adds up to each domain's count of the partner's agreements."""
+    from indopacific_st import views
+
+    figure = charts.domain_chart(ds, "JP")
+    data = pd.read_csv(io.StringIO(figure.csv()))
+    totals = data.groupby("Domain")["Agreements"].sum()
+    long = views.by_domain(ds)
+    long = long[long["partner"] == "JP"]
+    expected = long.groupby("domain")["id"].nunique().rename(index=ds.vocabulary.domains)
+    assert totals[totals > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def test_web_figure_fits_its_column_and_print_figure_keeps_a_fixed_width(ds):
+    figure = charts.timeline_chart(ds, "JP")
+    assert "title" not in figure.web_spec and figure.title
+    widths = [v.get("width") for v in figure.spec["vconcat"]]
+    assert all(isinstance(w, int) for w in widths)
+    assert (
+        figure.file_name in figure.html() and f'download="{figure.file_name}.csv"' in figure.html()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -32,8 +33,8 @@ def test_page_has_its_charts(html_dir, name, minimum):
     assert len(charts) >= minimum
     for chart in charts:
         assert chart.get("role") == "img" and len(chart["aria-label"]) > 40
-        script = chart.find_next_sibling("script")
-        assert script is not None and "vegaEmbed" in script.text
+        script = chart.find_parent("figure").find_next_sibling("script")
+        assert script is not None and "reportCharts" in script.text
 
 
 def test_no_page_loads_a_script_or_style_from_the_network(html_dir):
@@ -66,12 +67,16 @@ def test_prose_numbers_are_glued_from_the_data(html_dir, ds, code, name):
 
 
 @pytest.mark.parametrize("name", [*PARTNER_PAGES.values(), "overview", "intro", "data-quality"])
-def test_code_is_behind_a_toggle(html_dir, name):
+def test_code_is_one_link_away(html_dir, name):
+    """No code toggle in a reader's way; one link to the notebook, which holds the code."""
     soup = page(html_dir, f"chapters/{name}.html")
-    sources = soup.select("div.cell_input")
-    assert sources, "the chapter has code cells"
-    for source in sources:
-        assert source.find_parent("details") is not None, "code cell shown without a toggle"
+    assert soup.select("div.cell_input") == []
+    links = soup.select("p.report-computed a")
+    assert len(links) == 1
+    notebook = (html_dir / "chapters" / links[0]["href"]).resolve()
+    assert notebook.suffix == ".ipynb"
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert any(c["cell_type"] == "code" and c["source"] for c in cells)
 
 
 def plain_quotes(text: str) -> str:

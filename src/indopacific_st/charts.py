@@ -41,13 +41,15 @@ def finish(
     subtitle: str,
     description: str,
     note: str = "",
-    key: alt.TopLevelMixin | None = None,
+    key: str | None = None,
+    data: pd.DataFrame | None = None,
 ) -> Figure:
     """Add the finding as title, what is shown as subtitle, a key above the chart if given, and
-    the source note underneath."""
+    the source note underneath. key: "point" or "bar", the look of the seed/added key. The print figure carries them all at a fixed width; the web
+    figure shows title, subtitle and notes as page text, which wraps to any column."""
     # Wrapped to the chart's width, so the figure does not widen (and print smaller) for its notes.
-    lines = textwrap.wrap(note, FOOTNOTE_CHARS) if note else []
-    lines += textwrap.wrap(f"Source: {ds.citation}.", FOOTNOTE_CHARS)
+    notes = [n for n in (note, f"Source: {ds.citation}.") if n]
+    lines = [line for n in notes for line in textwrap.wrap(n, FOOTNOTE_CHARS)]
     footer = (
         alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]}))
         .mark_text(
@@ -60,8 +62,9 @@ def finish(
         .encode(x=alt.value(0), y=alt.value(0), text="note:N")
         .properties(width=style.WIDTH, height=(FOOTNOTE_SIZE + 4) * len(lines))
     )
-    combined = (
-        alt.vconcat(*([key] if key is not None else []), chart, footer, spacing=6)
+    keyed = [*([origin_key(key)] if key is not None else []), chart]
+    printed = (
+        alt.vconcat(*keyed, footer, spacing=6)
         .properties(
             title=alt.TitleParams(
                 textwrap.wrap(title, TITLE_CHARS), subtitle=textwrap.wrap(subtitle, FOOTNOTE_CHARS)
@@ -70,7 +73,37 @@ def finish(
         )
         .configure(**style.vega_config())
     )
-    return Figure(combined, description)
+    web = chart.properties(description=description).configure(**style.vega_config())
+    opacity = style.ORIGIN_FILL_OPACITY if key == "point" else style.ORIGIN_BAR_OPACITY
+    return Figure(
+        printed,
+        description,
+        web=web,
+        title=title,
+        subtitle=subtitle,
+        notes=notes,
+        key=[(label, o, key) for label, o in zip(ORIGIN_DOMAIN, opacity.values(), strict=True)]
+        if key
+        else [],
+        data=plotted_data(chart) if data is None else data,
+    )
+
+
+def plotted_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
+    """What a chart plots, one row per mark: the columns its tooltip shows, under the tooltip's
+    titles, from the first layer that has a tooltip."""
+    shared = getattr(chart, "data", alt.Undefined)  # Altair moves data all layers share up
+    for layer in [chart, *getattr(chart, "layer", [])]:
+        tooltip = getattr(getattr(layer, "encoding", alt.Undefined), "tooltip", alt.Undefined)
+        frame = getattr(layer, "data", alt.Undefined)
+        frame = shared if frame is alt.Undefined else frame
+        if tooltip is alt.Undefined or not isinstance(frame, pd.DataFrame):
+            continue
+        fields = [t.to_dict() for t in tooltip]
+        columns = {f["field"]: f.get("title", f["field"]) for f in fields}
+        if set(columns) <= set(frame.columns):
+            return frame[list(columns)].rename(columns=columns).reset_index(drop=True)
+    raise ValueError("the chart has no layer whose tooltip names its data's columns")
 
 
 def listing(intro: str, parts: Iterable[str]) -> str:
@@ -95,7 +128,8 @@ SWITCH = "shown"
 def origin_fill() -> alt.FillOpacity:
     """Points: a seed row filled, an added one hollow (its outline keeps the partner's colour)."""
     return alt.FillOpacity(
-        "origin_label:N",
+        "origin_label:O",
+        sort=ORIGIN_DOMAIN,
         scale=alt.Scale(domain=ORIGIN_DOMAIN, range=list(style.ORIGIN_FILL_OPACITY.values())),
         legend=None,
     )
@@ -104,7 +138,8 @@ def origin_fill() -> alt.FillOpacity:
 def origin_opacity() -> alt.Opacity:
     """Bars and cells: a seed row in full colour, an added one in a lighter tint."""
     return alt.Opacity(
-        "origin_label:N",
+        "origin_label:O",
+        sort=ORIGIN_DOMAIN,
         scale=alt.Scale(domain=ORIGIN_DOMAIN, range=list(style.ORIGIN_BAR_OPACITY.values())),
         legend=None,
     )
@@ -231,7 +266,8 @@ def time_axis(ds: Dataset) -> alt.X:
     return alt.X(
         "date:T",
         title=None,
-        axis=alt.Axis(format="%Y", tickCount="year", grid=True),
+        # Flush: the last year's label stays inside a narrow chart.
+        axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=True),
         scale=alt.Scale(
             domain=[
                 pd.Timestamp(2021, 1, 1).isoformat(),
@@ -244,7 +280,8 @@ def time_axis(ds: Dataset) -> alt.X:
 def record_size() -> alt.Size:
     """Announcements drawn large, later events small."""
     return alt.Size(
-        "record:N",
+        "record:O",
+        sort=RECORDS,
         title=None,
         scale=alt.Scale(domain=RECORDS, range=[140, 50]),
         legend=alt.Legend(symbolFillColor=style.NEUTRAL, symbolStrokeColor=style.NEUTRAL),
@@ -321,7 +358,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
             f"Timeline of {total} agreements announced from 2021, one row per partner. ",
             (f"{y}: {n}" for y, n in years.items()),
         )
-        return finish(chart, ds, title, subtitle, description, note, origin_key())
+        return finish(chart, ds, title, subtitle, description, note, key="point")
 
     label = ds.vocabulary.partners[partner]
     order = announced.sort_values("date")["label"].tolist()
@@ -342,7 +379,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
     rules = (
         alt.Chart(spans)
         .mark_rule(color=style.LIGHT, strokeWidth=2)
-        .encode(x=alt.X("min:T"), x2="max:T", y=y)
+        .encode(x=alt.X("min:T", title=None, axis=time_axis(ds).to_dict()["axis"]), x2="max:T", y=y)
     )
     marks = partner_points(ds, table, y, tooltip).encode(
         shape=alt.value(style.PARTNER_SHAPES[partner]),
@@ -363,7 +400,7 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
             for _, r in table.iterrows()
         ),
     )
-    return finish(chart, ds, title, subtitle, description, note, origin_key())
+    return finish(chart, ds, title, subtitle, description, note, key="point")
 
 
 def activity_chart(ds: Dataset) -> Figure:
@@ -398,7 +435,7 @@ def activity_chart(ds: Dataset) -> Figure:
             for _, r in since.iterrows()
         ),
     )
-    return finish(chart, ds, finding.title, subtitle, description, key=origin_key())
+    return finish(chart, ds, finding.title, subtitle, description, key="point")
 
 
 # --- Status as of the data date ---------------------------------------------------------------
@@ -454,7 +491,7 @@ def status_chart(ds: Dataset, partner: str | None = None) -> Figure:
         "Bar chart of agreements by status: ",
         (f"{row} {status.lower()} {n}" for (row, status), n in totals.items() if n),
     )
-    return finish(chart, ds, finding.title, subtitle, description, key=origin_key("bar"))
+    return finish(chart, ds, finding.title, subtitle, description, key="bar")
 
 
 # --- Domains --------------------------------------------------------------------------------
@@ -487,7 +524,7 @@ def domain_chart(ds: Dataset, partner: str) -> Figure:
         f"Bar chart of {label}'s agreements by domain: ",
         (f"{r['domain_label']} {r['agreements']}" for _, r in order.iterrows()),
     )
-    return finish(chart, ds, title, subtitle, description, key=origin_key("bar"))
+    return finish(chart, ds, title, subtitle, description, key="bar")
 
 
 def domain_counts_sorted(ds: Dataset, partner: str | None = None) -> pd.DataFrame:
@@ -580,7 +617,7 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
             if r["agreements"]
         ),
     )
-    return finish(chart, ds, title, subtitle, description, key=origin_key("bar"))
+    return finish(chart, ds, title, subtitle, description, key="bar")
 
 
 # --- Comparisons across partners ------------------------------------------------------------
@@ -613,7 +650,7 @@ def partner_share_chart(ds: Dataset, partner: str) -> Figure:
         "Bar chart of agreements per partner: ",
         (f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows()),
     )
-    return finish(chart, ds, title, subtitle, description, key=origin_key("bar"))
+    return finish(chart, ds, title, subtitle, description, key="bar")
 
 
 MATRIX_DIMENSIONS = {
@@ -718,7 +755,12 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
             if r["agreements"]
         ),
     )
-    return finish(chart, ds, title, subtitle, description)
+    added = rows.groupby(["partner", "code"])["added"].sum()
+    plotted = grid.assign(added=grid.set_index(["partner", "code"]).index.map(added))
+    plotted = plotted[["partner_label", "label", "agreements", "added"]].set_axis(
+        ["Partner", heading, "Agreements", ORIGIN_DOMAIN[1]], axis=1
+    )
+    return finish(chart, ds, title, subtitle, description, data=plotted)
 
 
 # --- Lineage --------------------------------------------------------------------------------
@@ -782,6 +824,8 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
     )
     height = style.ROW_HEIGHT * 1.4 * max(len(rows), 2)
     x_scale = alt.Scale(domain=[-0.1, max(frame["level"].max(), 1) + 1.6])
+    deepest = max(int(frame["level"].max()) if len(frame) else 0, 1)
+    limit = int(style.WIDTH * 1.5 / (deepest + 1.7)) - 12
     y_scale = alt.Scale(domain=[-0.6, max(len(rows) - 0.4, 1)], reverse=True)
     x = alt.X("level:Q", axis=None, scale=x_scale)
     y = alt.Y("row:Q", axis=None, scale=y_scale)
@@ -816,8 +860,9 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(align="left", dx=10, fontSize=11)
-        .encode(x=x, y=y, text="caption:N")
+        # No wider than the room right of the deepest level: the column's edge cuts nothing.
+        .mark_text(align="left", dx=10, fontSize=11, limit=limit)
+        .encode(x=x, y=y, text="caption:N", tooltip=alt.Tooltip("caption:N", title="Agreement"))
     )
     chart = (lines + points + labels).properties(width=style.WIDTH, height=height)
     subtitle = "A line joins each agreement (right) to the one it grew out of (left)."
@@ -825,7 +870,7 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
         "Lineage diagram: ",
         (f"{r['child_name']} grew out of {r['parent_name']}" for _, r in links.iterrows()),
     )
-    return finish(chart, ds, title, subtitle, description, key=origin_key())
+    return finish(chart, ds, title, subtitle, description, key="point")
 
 
 # --- Selection flow -------------------------------------------------------------------------
@@ -951,4 +996,7 @@ def flow_chart(ds: Dataset) -> Figure:
         f"candidates make the {counts['dataset']} agreements of the dataset."
     )
     description = listing("Selection flow: ", (f"{labels[k]} {counts[k]}" for k in FLOW_BOXES))
-    return finish(chart, ds, title, subtitle, description)
+    plotted = pd.DataFrame(
+        {"Stage": [labels[k] for k in FLOW_BOXES], "Agreements": [counts[k] for k in FLOW_BOXES]}
+    )
+    return finish(chart, ds, title, subtitle, description, data=plotted)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import textwrap
+import urllib.parse
 
 import altair as alt
 import pandas as pd
@@ -50,17 +51,58 @@ def script_json(spec: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class Figure:
-    """An Altair chart that renders offline in HTML and as a vector figure in the PDF."""
+def key_symbol(opacity: float, shape: str) -> str:
+    """A key's symbol as inline SVG: a circle for points, a square for bars."""
+    colour = "#4D4D4D"
+    mark = (
+        f'<circle cx="7" cy="7" r="5.5" fill-opacity="{opacity}"'
+        if shape == "point"
+        else f'<rect x="1.5" y="1.5" width="11" height="11" fill-opacity="{opacity}"'
+    )
+    return (
+        f'<svg width="14" height="14" aria-hidden="true" focusable="false">{mark} '
+        f'fill="{colour}" stroke="{colour}" stroke-width="1.5"/></svg>'
+    )
 
-    def __init__(self, chart: alt.TopLevelMixin, description: str):
+
+class Figure:
+    """An Altair chart that renders offline in HTML and as a vector figure in the PDF.
+
+    `chart` is the print figure, title and notes included, at a fixed width (vl-convert cannot
+    size to a column). `web` is the same chart without them: the page shows title, subtitle and
+    notes as text, and report-charts.js fits the chart to its column. `data` is what the chart
+    plots, one row per mark, offered as a CSV download and a table.
+    """
+
+    def __init__(
+        self,
+        chart: alt.TopLevelMixin,
+        description: str,
+        *,
+        web: alt.TopLevelMixin | None = None,
+        title: str = "",
+        subtitle: str = "",
+        notes: list[str] | None = None,
+        key: list[tuple[str, float, str]] | None = None,
+        data: pd.DataFrame | None = None,
+    ):
         self.chart = chart
         self.description = description
+        self.web = chart if web is None else web
+        self.heading = title
+        self.subtitle = subtitle
+        self.notes = notes or []
+        self.key = key or []  # (label, fill opacity, "point" or "bar"): a key drawn as page text
+        self.data = data
 
     @functools.cached_property
     def spec(self) -> dict:
         # Validated and serialised once: the title, the element id and both renderings read it.
         return self.chart.to_dict()
+
+    @property
+    def web_spec(self) -> dict:
+        return self.web.to_dict()
 
     @property
     def title(self) -> str:
@@ -69,27 +111,76 @@ class Figure:
         return " ".join(text) if isinstance(text, list) else text
 
     @property
+    def file_name(self) -> str:
+        """The figure's name for its downloads: its title in lower case, hyphenated."""
+        words = re.findall(r"[a-z0-9]+", (self.title or self.description).lower())
+        name = ""
+        for word in words:
+            if len(name) + len(word) > 60:
+                break
+            name = f"{name}-{word}" if name else word
+        return name or "figure"
+
+    @property
     def element_id(self) -> str:
         # Derived from the spec, so rebuilding from the same data gives the same page.
         digest = hashlib.sha256(json.dumps(self.spec, sort_keys=True).encode()).hexdigest()
         return f"chart-{digest[:12]}"
 
+    def csv(self) -> str:
+        """The plotted data as CSV."""
+        return "" if self.data is None else self.data.to_csv(index=False)
+
     def html(self) -> str:
         element = self.element_id
         label = html.escape(self.description, quote=True)
-        return (
-            f'<div class="report-chart" id="{element}" role="img" aria-label="{label}"></div>\n'
-            f"<script>(function () {{\n"
-            f"  var spec = {script_json(self.spec)};\n"
-            f'  var target = document.getElementById("{element}");\n'
-            f"  function draw() {{\n"
-            f"    vegaEmbed(target, spec, {{actions: {{export: true, source: false, compiled: false, "
-            f'editor: false}}, renderer: "svg"}})\n'
-            f'      .catch(function (error) {{ target.textContent = "Chart could not be drawn: " + error; }});\n'
-            f"  }}\n"
-            f'  if (window.vegaEmbed) {{ draw(); }} else {{ window.addEventListener("load", draw); }}\n'
-            f"}})();</script>"
+        name = html.escape(self.file_name, quote=True)
+        parts = [f'<figure class="report-figure" data-file-name="{name}">']
+        if self.heading:
+            parts.append(
+                f'<figcaption><span class="report-figure-title">{html.escape(self.heading)}</span>'
+                f'<span class="report-figure-subtitle">{html.escape(self.subtitle)}</span>'
+                "</figcaption>"
+            )
+        if self.key:
+            parts.append(
+                '<p class="report-figure-key">'
+                + "".join(
+                    f"<span>{key_symbol(o, shape)} {html.escape(k)}</span>"
+                    for k, o, shape in self.key
+                )
+                + "</p>"
+            )
+        parts.append(
+            f'<div class="report-chart" id="{element}" role="img" aria-label="{label}"></div>'
         )
+        parts += [f'<p class="report-figure-note">{html.escape(n)}</p>' for n in self.notes]
+        downloads = [
+            f'<button type="button" class="report-export" data-chart="{element}" '
+            f'data-format="{fmt}">Image ({fmt.upper()})</button>'
+            for fmt in ("svg", "png")
+        ]
+        if self.data is not None:
+            href = "data:text/csv;charset=utf-8," + urllib.parse.quote(self.csv())
+            downloads.insert(
+                0, f'<a class="report-data-link" download="{name}.csv" href="{href}">Data (CSV)</a>'
+            )
+            table = self.data.to_html(index=False, border=0, classes="report-data-table", na_rep="")
+            parts.append(
+                '<details class="report-figure-data"><summary>Data as a table</summary>'
+                f'<div class="report-scroll" tabindex="0" role="region" aria-label="Data of the '
+                f'chart">{table}</div></details>'
+            )
+        parts.insert(
+            -1 if self.data is not None else len(parts),
+            '<p class="report-downloads">Download: ' + " ".join(downloads) + "</p>",
+        )
+        parts.append("</figure>")
+        parts.append(
+            f"<script>(window.reportCharts = window.reportCharts || []).push("
+            f'["{element}", {script_json(self.web_spec)}]);</script>'
+        )
+        return "\n".join(parts)
 
     def print_base(self) -> dict:
         """The spec with print font sizes, and legends in rows of three (a row of six is wider

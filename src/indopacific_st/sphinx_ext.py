@@ -42,6 +42,7 @@ from indopacific_st import guards
 from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
+CHART_SCRIPT = "report-charts.js"  # in static/: fits charts to their column, image exports
 CHART_MARKER = 'class="report-chart"'
 ICON_SCRIPT = Path("scripts") / "fontawesome.js"
 STYLESHEET = "report.css"
@@ -49,7 +50,24 @@ STYLESHEET = "report.css"
 # the seed/all switch's options stand apart.
 CSS = """\
 .bd-article span.pasted-text { font-weight: inherit; }
+.report-figure { margin: 1.5rem 0; max-width: 100%; }
+.report-figure figcaption, .report-figure p, .report-figure details { text-align: left; }
+.report-figure figcaption { margin-bottom: 0.5rem; }
+.report-figure-key { font-size: 0.85rem; margin: 0 0 0.25rem; }
+.report-figure-key span { margin-right: 1.25rem; white-space: nowrap; }
+.report-figure-key svg { vertical-align: -2px; }
+.report-figure-title { display: block; font-weight: 600; font-size: 1.05rem; line-height: 1.35; }
+.report-figure-subtitle { display: block; color: #4D4D4D; font-size: 0.9rem; }
 .report-chart { overflow-x: auto; max-width: 100%; }
+.report-figure-note { font-size: 0.8rem; color: #4D4D4D; margin: 0.25rem 0; }
+.report-downloads { font-size: 0.85rem; margin: 0.25rem 0; }
+.report-downloads a, .report-export { margin-right: 0.75rem; }
+.report-export { background: none; border: 1px solid #6C6C6C; border-radius: 3px;
+  padding: 0 0.5rem; color: inherit; font: inherit; cursor: pointer; }
+.report-figure-data summary { font-size: 0.85rem; cursor: pointer; }
+.report-scroll { overflow-x: auto; max-width: 100%; }
+table.report-data-table { font-size: 0.8rem; }
+table.report-data-table td, table.report-data-table th { padding: 0.15rem 0.5rem; vertical-align: top; }
 .report-chart .vega-embed { font-family: inherit; }
 .report-chart .vega-bind label { margin-right: 1em; }
 .report-chart .vega-bind input[type=radio] { margin-right: 0.3em; }
@@ -157,9 +175,72 @@ class GuardDirective(SphinxDirective):
 def add_bundle_to_chart_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Only a page with charts loads the vega bundle (0.9 MB)."""
+    """Only a page with charts loads the vega bundle (0.9 MB), deferred: it does not hold up
+    the first paint of the text."""
     if CHART_MARKER in context.get("body", ""):
-        app.add_js_file(BUNDLE)
+        app.add_js_file(BUNDLE, loading_method="defer")
+        app.add_js_file(CHART_SCRIPT, loading_method="defer")
+
+
+# Theme and extension markup that accessibility checkers (axe-core) flag, and its fix: the search
+# button's label hides its visible text ("Search Ctrl+K"); bibliography entries carry a
+# deprecated role that a list may not hold.
+MARKUP_FIXES = {
+    'search-button__button pst-js-only" title="Search" aria-label="Search"': (
+        'search-button__button pst-js-only" title="Search"'
+    ),
+    'role="doc-biblioentry"': 'role="listitem"',
+}
+
+
+def fix_markup(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = text
+        for old, new in MARKUP_FIXES.items():
+            fixed = fixed.replace(old, new)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
+def link_to_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """One link per computed page to the notebook that computes it, in place of a code
+    toggle in every section."""
+    source = context.get("sourcename", "")
+    if doctree is None or not source.endswith(".ipynb"):
+        return
+    href = context["pathto"](f"_sources/{source}", 1)
+    context["body"] = context.get("body", "") + (
+        '<p class="report-computed"><a href="' + href + '">How this page is computed</a>: '
+        "the notebook that computes every number, chart and table above, using the "
+        "<code>indopacific_st</code> package.</p>"
+    )
+
+
+def add_static_path(app: Sphinx, config) -> None:
+    config.html_static_path.append(str(PACKAGE_DIR / "static"))
+
+
+def drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """sphinx-thebe and sphinx-togglebutton add their inline settings twice (once more when
+    the environment is restored from a pickle or a worker); declared twice, they raise
+    "Identifier 'THEBE_JS_URL' has already been declared" on every page."""
+    seen: set[tuple] = set()
+    kept = []
+    for script in list(context.get("script_files", [])):
+        attributes = getattr(script, "attributes", {})
+        # The copies differ only in a filename of None or "" (no file: an inline script).
+        key = (getattr(script, "filename", None) or None, attributes.get("body"))
+        if key == (None, None) or key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"][:] = kept
+    # The theme's colour mode: left empty, the theme logs an error on every page.
+    context["default_mode"] = context.get("default_mode") or "auto"
 
 
 class RemoveCodeSource(SphinxPostTransform):
@@ -268,9 +349,13 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", read_in_parallel)
     app.connect("build-finished", stop_workers_on_failure)
     app.add_css_file(STYLESHEET)
+    app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_bundle_to_chart_pages)
+    app.connect("html-page-context", link_to_notebook)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=1000)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
+    app.connect("build-finished", fix_markup)
     app.add_post_transform(RemoveCodeSource)
     app.add_directive("guard", GuardDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
