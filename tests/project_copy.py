@@ -25,7 +25,8 @@ COPIED = [
     "requirements.lock",
     "pyproject.toml",
 ]
-SPEC = re.compile(r"var spec = (\{.*?\});\n", re.S)
+# Each chart's web spec, as display.Figure.html() hands it to report-charts.js.
+SPEC = re.compile(r'reportCharts \|\| \[\]\)\.push\(\["[^"]+", (\{.*?\})\]\);</script>', re.S)
 
 
 @dataclass

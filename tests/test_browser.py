@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,7 +288,15 @@ def serious_violations(browser, url: str, width: int) -> list[str]:
     page, _, _ = open_offline(browser, url, width)
     if page.locator(".report-chart").count():
         drawn_charts(page)
-    page.add_script_tag(path=str(axe_script()))
+    # A redirecting page (index.html) may still be navigating: check the page it lands on.
+    page.wait_for_load_state("load")
+    try:
+        page.add_script_tag(path=str(axe_script()))
+    except PlaywrightError as error:
+        if "context was destroyed" not in str(error):
+            raise
+        page.wait_for_load_state("load")
+        page.add_script_tag(path=str(axe_script()))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     page.close()
     return [
