@@ -63,8 +63,19 @@ table.report-data-table td, table.report-data-table th { padding: 0.15rem 0.5rem
 .report-chart .vega-embed { font-family: inherit; }
 .report-chart .vega-bind label { margin-right: 1em; }
 .report-chart .vega-bind input[type=radio] { margin-right: 0.3em; }
-table.report-table { font-size: 0.85rem; }
-table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; }
+table.report-table { font-size: 0.85rem; width: 100%; table-layout: fixed; }
+table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
+table.report-table caption { text-align: left; font-weight: 600; }
+/* A table wider than its column scrolls sideways; a shadow at an edge says there is more. */
+.pst-scrollable-table-container, .report-scroll {
+  overflow-x: auto;
+  background:
+    linear-gradient(to right, var(--pst-color-background, #fff) 30%, transparent) left / 2rem 100% no-repeat local,
+    linear-gradient(to left, var(--pst-color-background, #fff) 30%, transparent) right / 2rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.3), transparent) left / 0.8rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.3), transparent) right / 0.8rem 100% no-repeat scroll;
+}
+@media (max-width: 40rem) { table.report-table { min-width: 40rem; } }
 .stale-statement { border-left-color: #B00020; }
 """
 PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
