@@ -101,9 +101,16 @@ pdf: $(STAMP) debian-pdf
 	if [ -d _build/html ]; then cp _build/pdf/report.pdf _build/html/report.pdf; fi
 	@echo "PDF: _build/pdf/report.pdf"
 
-test: $(STAMP) debian-test $(AXE) book pdf
+# cffconvert validates CITATION.cff; it needs a jsonschema older than the book's, so it has
+# its own environment.
+CFFCONVERT := .tools/cffconvert-2.0.0/bin/cffconvert
+$(CFFCONVERT):
+	$(PYTHON) -m venv .tools/cffconvert-2.0.0
+	.tools/cffconvert-2.0.0/bin/pip install --quiet cffconvert==2.0.0
+
+test: $(STAMP) debian-test $(AXE) $(CFFCONVERT) book pdf
 	$(CHECK)
-	AXE_SCRIPT=$(AXE) $(BIN)/pytest
+	AXE_SCRIPT=$(AXE) CFFCONVERT=$(CFFCONVERT) $(BIN)/pytest
 
 # While writing: the data rules, views, facts and chart specs, with no book build (seconds).
 test-fast: $(STAMP)
