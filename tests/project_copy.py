@@ -25,7 +25,10 @@ COPIED = [
     "requirements.lock",
     "pyproject.toml",
 ]
-SPEC = re.compile(r"var spec = (\{.*?\});\n", re.S)
+# Each chart's inline script queues its element id and spec for report-charts.js.
+SPEC = re.compile(
+    r'reportCharts \|\| \[\]\)\.push\(\["chart-[0-9a-f]+", (\{.*?\})\]\);</script>', re.S
+)
 
 
 @dataclass

@@ -254,7 +254,7 @@ def reader_extras(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 
 def write_reader_files(app: Sphinx, exception: Exception | None) -> None:
-    """The dataset downloads and the link-preview image, made from data/ at build time."""
+    """The dataset downloads, the link-preview image and the sitemap, made at build time."""
     if exception or app.builder.format != "html":
         return
     root = Path(app.srcdir)
@@ -266,6 +266,22 @@ def write_reader_files(app: Sphinx, exception: Exception | None) -> None:
     target = Path(app.outdir) / "_static" / "preview.png"
     if not target.exists() or target.read_bytes() != png:
         target.write_bytes(png)
+    write_sitemap(app)
+
+
+def write_sitemap(app: Sphinx) -> None:
+    """sitemap.xml with every page of the book. (sphinx-sitemap lists only the pages written
+    by the last build, so an incremental build left most chapters out.)"""
+    base = app.config.html_baseurl
+    urls = "".join(
+        f"<url><loc>{html.escape(base + app.builder.get_target_uri(doc))}</loc></url>"
+        for doc in sorted(app.env.found_docs)
+    )
+    (Path(app.outdir) / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n',
+        encoding="utf-8",
+    )
 
 
 def add_static_path(app: Sphinx, config) -> None:
