@@ -109,9 +109,16 @@ briefs: $(STAMP) debian-pdf
 	$(BIN)/python -m indopacific_st briefs
 	if [ -d _build/html ]; then mkdir -p _build/html/briefs && cp _build/briefs/*.pdf _build/html/briefs/; fi
 
-test: $(STAMP) debian-test $(AXE) book pdf briefs
+# cffconvert validates CITATION.cff; it needs a jsonschema older than the book's, so it has
+# its own environment.
+CFFCONVERT := .tools/cffconvert-2.0.0/bin/cffconvert
+$(CFFCONVERT):
+	$(PYTHON) -m venv .tools/cffconvert-2.0.0
+	.tools/cffconvert-2.0.0/bin/pip install --quiet cffconvert==2.0.0
+
+test: $(STAMP) debian-test $(AXE) $(CFFCONVERT) book pdf briefs
 	$(CHECK)
-	AXE_SCRIPT=$(AXE) $(BIN)/pytest
+	AXE_SCRIPT=$(AXE) CFFCONVERT=$(CFFCONVERT) $(BIN)/pytest
 
 # While writing: the data rules, views, facts and chart specs, with no book build (seconds).
 test-fast: $(STAMP)

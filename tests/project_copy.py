@@ -25,8 +25,10 @@ COPIED = [
     "requirements.lock",
     "pyproject.toml",
 ]
-# Each chart's web spec, as display.Figure.html() hands it to report-charts.js.
-SPEC = re.compile(r'reportCharts \|\| \[\]\)\.push\(\["[^"]+", (\{.*?\})\]\);</script>', re.S)
+# Each chart's inline script queues its element id and spec for report-charts.js.
+SPEC = re.compile(
+    r'reportCharts \|\| \[\]\)\.push\(\["chart-[0-9a-f]+", (\{.*?\})\]\);</script>', re.S
+)
 
 
 @dataclass

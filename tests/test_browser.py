@@ -314,3 +314,30 @@ def test_axe_finds_no_critical_or_serious_violation(server, browser, html_dir, w
         if (problems := serious_violations(browser, f"{server}/{name}", width))
     }
     assert found == {}
+
+
+# Report tables: each fits its column on a desktop; on a phone it scrolls inside its column.
+TABLES = """() => [...document.querySelectorAll('table.report-table')].map(table => {
+  const column = table.closest('article').getBoundingClientRect();
+  const box = table.closest('.pst-scrollable-table-container') || table.parentElement;
+  const style = getComputedStyle(box);
+  return {
+    caption: (table.querySelector('caption') || {innerText: ''}).innerText,
+    fits: table.scrollWidth <= box.clientWidth + 1,
+    inColumn: box.getBoundingClientRect().right <= column.right + 1,
+    scrolls: style.overflowX === 'auto' && style.backgroundImage.includes('gradient'),
+  };
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("chapter", ["japan", "method", "data-appendix", "data-quality"])
+def test_tables_fit_or_scroll_in_their_column_with_a_caption(server, browser, chapter, width):
+    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
+    tables = page.evaluate(TABLES)
+    assert tables
+    for table in tables:
+        assert table["caption"].startswith("Table "), table
+        assert table["inColumn"], table
+        assert table["fits"] or (width < 600 and table["scrolls"]), table
+    page.close()

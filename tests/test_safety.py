@@ -57,7 +57,8 @@ def page_in_browser(hostile):
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             page.goto((hostile.html / "chapters" / f"{chapter}.html").as_uri(), wait_until="load")
             page.wait_for_function(
-                "() => [...document.querySelectorAll('.report-chart')].every(c => c.querySelector('svg'))",
+                "() => [...document.querySelectorAll('.report-chart')]"
+                ".every(c => c.classList.contains('report-chart-drawn'))",
                 timeout=15_000,
             )
             return page, dialogs

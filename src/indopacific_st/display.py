@@ -336,6 +336,7 @@ class Table:
         frame: pd.DataFrame,
         markdown_columns: tuple[str, ...] = (),
         widths: tuple[int, ...] | None = None,
+        caption: str = "",
     ):
         # Columns named in markdown_columns hold Markdown the package wrote itself (citations);
         # every other cell is data and is escaped. Widths are relative column widths, which the
@@ -343,6 +344,7 @@ class Table:
         self.frame = frame
         self.markdown_columns = set(markdown_columns)
         self.widths = widths or tuple(self.typical_width(c) for c in frame.columns)
+        self.caption = caption  # numbered "Table n" in the book
 
     def typical_width(self, column: str) -> int:
         if column in self.markdown_columns:
@@ -360,7 +362,7 @@ class Table:
     def markdown(self) -> str:
         columns = list(self.frame.columns)
         lines = [
-            "```{list-table}",
+            f"```{{list-table}} {escape_markdown(self.caption)}".rstrip(),
             ":header-rows: 1",
             f":widths: {' '.join(str(w) for w in self.widths)}",
             # longtable: in the PDF every table breaks across pages and repeats its header.

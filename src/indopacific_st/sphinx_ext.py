@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import multiprocessing
 import os
@@ -38,7 +39,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 import indopacific_st
-from indopacific_st import guards
+from indopacific_st import guards, publishing
 from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
@@ -71,8 +72,19 @@ table.report-data-table td, table.report-data-table th { padding: 0.15rem 0.5rem
 .report-chart .vega-embed { font-family: inherit; }
 .report-chart .vega-bind label { margin-right: 1em; }
 .report-chart .vega-bind input[type=radio] { margin-right: 0.3em; }
-table.report-table { font-size: 0.85rem; }
-table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; }
+table.report-table { font-size: 0.85rem; width: 100%; table-layout: fixed; }
+table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
+table.report-table caption { text-align: left; font-weight: 600; }
+/* A table wider than its column scrolls sideways; a shadow at an edge says there is more. */
+.pst-scrollable-table-container, .report-scroll {
+  overflow-x: auto;
+  background:
+    linear-gradient(to right, var(--pst-color-background, #fff) 30%, transparent) left / 2rem 100% no-repeat local,
+    linear-gradient(to left, var(--pst-color-background, #fff) 30%, transparent) right / 2rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.3), transparent) left / 0.8rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.3), transparent) right / 0.8rem 100% no-repeat scroll;
+}
+@media (max-width: 40rem) { table.report-table { min-width: 40rem; } }
 .stale-statement { border-left-color: #B00020; }
 """
 PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
@@ -201,6 +213,8 @@ def fix_markup(app: Sphinx, exception: Exception | None) -> None:
         fixed = text
         for old, new in MARKUP_FIXES.items():
             fixed = fixed.replace(old, new)
+        # The front page's title is the report's: "Title — Title" said once.
+        fixed = re.sub(r"<title>(.+?) &#8212; \1</title>", r"<title>\1</title>", fixed)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
 
@@ -219,8 +233,69 @@ def link_to_notebook(app: Sphinx, pagename: str, templatename: str, context: dic
     )
 
 
+def reader_extras(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The front page and the data appendix offer the dataset and say how to cite the report."""
+    if pagename not in (app.config.root_doc, "chapters/data-appendix"):
+        return
+    root = Path(app.srcdir)
+    package = publishing.datapackage(root)
+    stem = publishing.file_stem(root)
+    link = context["pathto"](publishing.DOWNLOADS, 1)
+    url = app.config.html_baseurl
+    entry = publishing.bibtex(
+        app.config.project, app.config.author, package["updated"][:4], url, package["version"]
+    )
+    context["body"] = context.get("body", "") + (
+        '<section class="report-take-away"><h2>Download the data</h2>'
+        f"<p>Dataset version {html.escape(package['version'])} ({html.escape(package['updated'])}), "
+        "licensed under CC BY 4.0: "
+        f'<a href="{link}/{stem}-csv.zip" download>CSV files with datapackage.json (zip)</a>, '
+        f'<a href="{link}/{stem}.xlsx" download>Excel workbook (XLSX, one sheet per file)</a>, '
+        f'<a href="{link}/{stem}.json" download>JSON (datapackage with its rows)</a>.</p>'
+        "<h2>How to cite</h2>"
+        f"<p>{html.escape(app.config.author)} ({package['updated'][:4]}). "
+        f"<em>{html.escape(app.config.project)}</em>. Online edition, dataset version "
+        f'{html.escape(package["version"])}. <a href="{html.escape(url)}">{html.escape(url)}</a></p>'
+        f'<pre class="report-bibtex">{html.escape(entry)}</pre></section>'
+    )
+
+
+def write_reader_files(app: Sphinx, exception: Exception | None) -> None:
+    """The dataset downloads, the link-preview image and the sitemap, made at build time."""
+    if exception or app.builder.format != "html":
+        return
+    root = Path(app.srcdir)
+    publishing.write_downloads(root, Path(app.outdir))
+    from indopacific_st import charts
+
+    preview = charts.timeline_chart(dataset_for(root)).spec
+    png = vlc.vegalite_to_png(preview, scale=1.5)
+    target = Path(app.outdir) / "_static" / "preview.png"
+    if not target.exists() or target.read_bytes() != png:
+        target.write_bytes(png)
+    write_sitemap(app)
+
+
+def write_sitemap(app: Sphinx) -> None:
+    """sitemap.xml with every page of the book. (sphinx-sitemap lists only the pages written
+    by the last build, so an incremental build left most chapters out.)"""
+    base = app.config.html_baseurl
+    urls = "".join(
+        f"<url><loc>{html.escape(base + app.builder.get_target_uri(doc))}</loc></url>"
+        for doc in sorted(app.env.found_docs)
+    )
+    (Path(app.outdir) / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n',
+        encoding="utf-8",
+    )
+
+
 def add_static_path(app: Sphinx, config) -> None:
     config.html_static_path.append(str(PACKAGE_DIR / "static"))
+    # Link previews name the report and its address as _config.yml states them, once.
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_site_name = config.html_title or config.project
 
 
 def drop_duplicate_scripts(
@@ -352,6 +427,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_bundle_to_chart_pages)
     app.connect("html-page-context", link_to_notebook)
+    app.connect("html-page-context", reader_extras)
+    app.connect("build-finished", write_reader_files)
     app.connect("html-page-context", drop_duplicate_scripts, priority=1000)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)

@@ -61,7 +61,14 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
             ),
         )
         widths = (24, 10, 10, 10, 23, 16, 9, 14)
-    return Table(rows, markdown_columns=("Sources",), widths=widths)
+    return Table(
+        rows,
+        markdown_columns=("Sources",),
+        widths=widths,
+        caption=f"Agreements with {ds.vocabulary.partners[partner]}"
+        if partner
+        else "Every agreement in the dataset",
+    )
 
 
 def review_table(
@@ -86,7 +93,10 @@ def review_table(
         }
     )
     return Table(
-        rows.reset_index(drop=True), markdown_columns=("Sources",), widths=(20, 10, 12, 20, 30, 15)
+        rows.reset_index(drop=True),
+        markdown_columns=("Sources",),
+        widths=(20, 10, 12, 20, 30, 15),
+        caption="What the seed table says and what the sources say",
     )
 
 
@@ -127,7 +137,7 @@ def criteria_table(ds: Dataset) -> Table:
         )
     rows = pd.DataFrame(checks, columns=["Agreement", "Check", "What the data shows"])
     rows.insert(1, ORIGIN, rows["Agreement"].map(origins))
-    return Table(rows)
+    return Table(rows, caption="Rows that strain the seed table's own criteria")
 
 
 def institutions_table(ds: Dataset) -> Table:
@@ -140,7 +150,7 @@ def institutions_table(ds: Dataset) -> Table:
             "Ministry category": ds.institutions["category"].map(ds.vocabulary.categories),
         }
     )
-    return Table(frame)
+    return Table(frame, caption="Institutions that signed or led the agreements")
 
 
 def dictionary_table(ds: Dataset, resource: str) -> Table:
@@ -164,7 +174,7 @@ def dictionary_table(ds: Dataset, resource: str) -> Table:
     frame = pd.DataFrame(
         rows, columns=["Column", "Title", "Type", "Required", "Meaning", "Allowed codes"]
     )
-    return Table(frame)
+    return Table(frame, caption=f"Data dictionary: {resource}")
 
 
 def status_table(ds: Dataset, partner: str | None = None) -> Table:
@@ -191,7 +201,10 @@ def status_table(ds: Dataset, partner: str | None = None) -> Table:
         }
     )
     return Table(
-        rows.reset_index(drop=True), markdown_columns=("Sources",), widths=(26, 10, 16, 26, 14, 12)
+        rows.reset_index(drop=True),
+        markdown_columns=("Sources",),
+        widths=(26, 10, 16, 26, 14, 12),
+        caption="Each agreement's status as of the data date",
     )
 
 
@@ -226,4 +239,5 @@ def screened_table(ds: Dataset, verdicts: tuple[str, ...] | None = None) -> Tabl
         rows.reset_index(drop=True),
         markdown_columns=("Sources",),
         widths=(22, 9, 9, 8, 14, 28, 10),
+        caption="Candidates screened after the seed table",
     )
