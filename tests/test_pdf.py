@@ -138,6 +138,22 @@ CHAPTERS = [
     "Data appendix",
     "Bibliography",
 ]
+# The chapters in the order of _toc.yml.
+WEB_ORDER = [
+    "intro",
+    "method",
+    "overview",
+    "japan",
+    "south-korea",
+    "taiwan",
+    "australia",
+    "singapore",
+    "india",
+    "data-quality",
+    "data-appendix",
+    "updating",
+    "bibliography",
+]
 # Online-only wording: the PDF says what the online edition offers instead.
 ONLINE_ONLY = ("hover", "Show code", "click")
 PARTNER_CHARTS = (
@@ -253,3 +269,13 @@ def test_briefs_state_the_data_version_and_sources(brief_paths, ds):
             assert squeeze(name) in squeeze(text), f"{path.name}: {name} missing"
         for phrase in ONLINE_ONLY:
             assert phrase.lower() not in text.lower(), f"{path.name}: {phrase}"
+
+
+def test_figure_numbers_match_the_web_edition(pdf_text, html_dir):
+    """Both editions number figures 1, 2, 3 in the same order."""
+    web = []
+    for name in WEB_ORDER:
+        html = (html_dir / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+        web += re.findall(r'caption-number">Fig\. (\d+)', html)
+    printed = re.findall(r"Fig\. (\d+(?:\.\d+)?):", pdf_text)
+    assert printed == web
