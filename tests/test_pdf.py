@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from indopacific_st import charts, views
+from indopacific_st import charts, facts, views
 
 CODE_MARKERS = [
     "import indopacific_st",
@@ -260,6 +260,8 @@ def test_briefs_state_the_data_version_and_sources(brief_paths, ds):
         flat = "".join(text.split())
         assert f"dataversion{ds.version}" in flat, path.name
         assert f"{ds.updated.day}{ds.updated:%B%Y}" in flat, path.name
+        share = facts.partner_facts(ds, code)["share"]  # a % sign must not end the line in LaTeX
+        assert f"({share}ofthedataset" in flat, f"{path.name}: share {share} missing"
         for name in views.for_partner(ds, code)["name"]:
             assert squeeze(name) in squeeze(text), f"{path.name}: {name} missing"
         for phrase in ONLINE_ONLY:
