@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from pypdf import PdfReader
 
-from indopacific_st import charts, views
+from indopacific_st import charts, facts, views
 
 CODE_MARKERS = [
     "import indopacific_st",
@@ -138,6 +140,15 @@ CHAPTERS = [
     "Data appendix",
     "Bibliography",
 ]
+
+
+def toc_order() -> list[str]:
+    """The chapters in the order of _toc.yml (the order figures are numbered in)."""
+    toc = yaml.safe_load((Path(__file__).resolve().parents[1] / "_toc.yml").read_text("utf-8"))
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [Path(f).name for f in files]
+
+
 # Online-only wording: the PDF says what the online edition offers instead.
 ONLINE_ONLY = ("hover", "Show code", "click")
 PARTNER_CHARTS = (
@@ -249,7 +260,19 @@ def test_briefs_state_the_data_version_and_sources(brief_paths, ds):
         flat = "".join(text.split())
         assert f"dataversion{ds.version}" in flat, path.name
         assert f"{ds.updated.day}{ds.updated:%B%Y}" in flat, path.name
+        share = facts.partner_facts(ds, code)["share"]  # a % sign must not end the line in LaTeX
+        assert f"({share}ofthedataset" in flat, f"{path.name}: share {share} missing"
         for name in views.for_partner(ds, code)["name"]:
             assert squeeze(name) in squeeze(text), f"{path.name}: {name} missing"
         for phrase in ONLINE_ONLY:
             assert phrase.lower() not in text.lower(), f"{path.name}: {phrase}"
+
+
+def test_figure_numbers_match_the_web_edition(pdf_text, html_dir):
+    """Both editions number figures 1, 2, 3 in the same order."""
+    web = []
+    for name in toc_order():
+        html = (html_dir / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+        web += re.findall(r'caption-number">Fig\. (\d+)', html)
+    printed = re.findall(r"Fig\. (\d+(?:\.\d+)?):", pdf_text)
+    assert printed == web

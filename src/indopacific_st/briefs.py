@@ -77,7 +77,7 @@ def key_numbers(ds: Dataset, partner: str) -> list[str]:
     f = facts.partner_facts(ds, partner)
     label = ds.vocabulary.partners[partner]
     return [
-        f"{f['count']} agreements with {tex(label)} ({f['share']} of the dataset's {f['total']}); "
+        f"{f['count']} agreements with {tex(label)} ({tex(f['share'])} of the dataset's {f['total']}); "
         f"{tex(f['rank_text'])}.",
         f"Announced from {tex(f['first'])} to {tex(f['last'])}.",
         f"{f['seed_count']} from the seed table, {f['added_count']} added from the sources.",
