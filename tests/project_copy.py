@@ -30,6 +30,22 @@ SPEC = re.compile(
     r'reportCharts \|\| \[\]\)\.push\(\["chart-[0-9a-f]+", (\{.*?\})\]\);</script>', re.S
 )
 
+# The agreement the rebuild and updating tests add, as a maintainer would, to a copy.
+TEST_AGREEMENT = {
+    "id": "au-test-ai",
+    "name": "U.S.-Australia Test Dialogue on Artificial Intelligence",
+    "short_name": "Test AI dialogue",
+    "partners": "AU",
+    "type": "dialogue",
+    "binding": "false",
+    "announced": "2024-02-01",
+    "signatories": "us-state; au-disr",
+    "domains": "ai",
+    "domain_reason": "A test row.",
+    "summary": "A row added by the test suite.",
+    "sources": "asps_seed_table",
+}
+
 
 @dataclass
 class Build:

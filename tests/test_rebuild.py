@@ -9,6 +9,7 @@ import json
 
 import nbformat
 import pytest
+from project_copy import TEST_AGREEMENT as NEW_AGREEMENT
 from project_copy import ProjectCopy
 
 import indopacific_st as ip
@@ -16,21 +17,6 @@ from indopacific_st import style, views
 
 # Builds copies of the project: minutes, not seconds.
 pytestmark = pytest.mark.slow
-
-NEW_AGREEMENT = {
-    "id": "au-test-ai",
-    "name": "U.S.-Australia Test Dialogue on Artificial Intelligence",
-    "short_name": "Test AI dialogue",
-    "partners": "AU",
-    "type": "dialogue",
-    "binding": "false",
-    "announced": "2024-02-01",
-    "signatories": "us-state; au-disr",
-    "domains": "ai",
-    "domain_reason": "A test row.",
-    "summary": "A row added by the test suite.",
-    "sources": "asps_seed_table",
-}
 
 
 def table_names(site: ProjectCopy, chapter: str) -> list[str]:

@@ -14,26 +14,13 @@ from pathlib import Path
 
 import pytest
 from project_copy import ROOT, ProjectCopy
+from project_copy import TEST_AGREEMENT as NEW
 from pypdf import PdfReader
 
 from indopacific_st import guards
 
 pytestmark = pytest.mark.slow
 
-NEW = {
-    "id": "au-test-ai",
-    "name": "U.S.-Australia Test Dialogue on Artificial Intelligence",
-    "short_name": "Test AI dialogue",
-    "partners": "AU",
-    "type": "dialogue",
-    "binding": "false",
-    "announced": "2024-02-01",
-    "signatories": "us-state; au-disr",
-    "domains": "ai",
-    "domain_reason": "A test row.",
-    "summary": "A row added by the test suite.",
-    "sources": "asps_seed_table",
-}
 NOTICE = "Check this paragraph against the data"
 STALE_LINE = re.compile(
     r'^\s+- (chapters/\S+?)(?:, cell (\d+))?, paragraph "(.*?)": \'(.*?)\' was', re.M
