@@ -16,6 +16,8 @@
 - Link each partner chapter, online, to its brief (briefs.py, `make briefs`).
 - Read, and so execute, the notebooks in parallel, one process per core (`jupyter-book build`
   has no option for it): a data edit re-executes every notebook.
+- Execute each notebook in the build's own process (`report_execution: in-process`, see
+  execution.py) rather than in a kernel of its own: no process start and no imports per notebook.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 import indopacific_st
-from indopacific_st import guards, publishing
+from indopacific_st import execution, guards, publishing
 from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
@@ -404,6 +406,24 @@ def read_in_parallel(app: Sphinx) -> None:
         multitoc.parallel_read_safe = True
 
 
+def choose_executor(app: Sphinx) -> None:
+    """With `report_execution: in-process`, myst-nb's executor runs each notebook in this
+    process (execution.py) instead of starting a kernel for it."""
+    if app.config.report_execution == "kernel":
+        return
+    if app.config.report_execution != "in-process":
+        raise ValueError(
+            f"report_execution is 'in-process' or 'kernel', not {app.config.report_execution!r}"
+        )
+    from myst_nb.core.execute import direct
+
+    # myst-nb has no setting for its executor; `direct` looks this name up at each notebook.
+    direct.single_nb_execution = execution.execute_in_process
+    # Imported here, before Sphinx forks its readers, each reader starts with them loaded.
+    import indopacific_st.facts  # noqa: F401
+    import indopacific_st.tables  # noqa: F401
+
+
 def stop_workers_on_failure(app: Sphinx, exception: Exception | None) -> None:
     """When a notebook fails in a worker, show the worker's traceback (the build's own names
     only the notebook) and stop the other workers, which would otherwise wait forever to hand
@@ -416,12 +436,14 @@ def stop_workers_on_failure(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("report_jobs", 0, "env", int)
+    app.add_config_value("report_execution", "in-process", "env", str)
     app.add_config_value("report_organisation", "Indo-Pacific S&T Agreements Project", "env", str)
     app.add_config_value("print_leave_out", ["chapters/updating"], "env", list)
     app.connect("config-inited", print_macros)
     app.connect("doctree-read", shape_for_print)
     app.connect("doctree-read", link_briefs)
     app.connect("builder-inited", read_in_parallel)
+    app.connect("builder-inited", choose_executor)
     app.connect("build-finished", stop_workers_on_failure)
     app.add_css_file(STYLESHEET)
     app.connect("config-inited", add_static_path)
