@@ -61,8 +61,10 @@ def working_directory(folder: Path):
 @contextmanager
 def in_process_kernel():
     """A kernel in this process, with an empty namespace, stopped (its output thread too) after."""
-    # No input history on disk (~/.ipython) and no thread to write it.
-    manager = InProcessKernelManager(config=Config({"HistoryManager": {"enabled": False}}))
+    # No input history on disk (~/.ipython) and no thread to write it; no cache of past results
+    # (Out, _1, ...), whose clearing runs a full garbage collection at each notebook.
+    settings = {"HistoryManager": {"enabled": False}, "InteractiveShell": {"cache_size": 0}}
+    manager = InProcessKernelManager(config=Config(settings))
     manager.start_kernel()
     # The shell is one per process: clear what the last notebook defined.
     manager.kernel.shell.reset(new_session=True)
