@@ -19,13 +19,15 @@ from indopacific_st.dataset import Dataset
 from indopacific_st.display import Figure
 
 FOOTNOTE_SIZE = 10
+FOOTNOTE_CHAR_WIDTH = 6  # pixels: a generous mean width of a character at FOOTNOTE_SIZE
 FOOTNOTE_CHARS = 100
 TITLE_CHARS = 75
 TEXT_COLOUR = "#222222"
 # Past these, marks would pile up or a chart would outgrow a printed page: the chart counts.
 MARKS_PER_ROW = 60  # points in one partner's row of a timeline
 TIMELINE_ROWS = 40  # agreements in one partner's timeline, one row each
-LINEAGE_ROWS = 30  # agreements in a lineage diagram, one row each
+LINEAGE_ROWS = 18  # agreements in a lineage diagram, one row each
+NAMED_AT_MOST = 6  # agreements with several partners that a subtitle names one by one
 
 
 def partner_scale(ds: Dataset, field: str = "partner_label") -> dict:
@@ -221,19 +223,38 @@ def switch_filter() -> str:
     return f"{SWITCH} == '{style.SWITCH_OPTIONS['all']}' || datum.origin == 'seed'"
 
 
-def change_rule() -> alt.LayerChart:
-    """20 January 2025, the change of U.S. administration, as a labelled rule on a time axis."""
-    frame = pd.DataFrame(
-        {
-            "date": [pd.Timestamp(views.ADMINISTRATION_CHANGE).isoformat()],
-            "label": [f"Change of administration, {findings.CHANGE_TEXT}"],
-        }
-    )
+def plot_width(print_width: float) -> str:
+    """A chart's plot width in a Vega expression: the web chart's `width` signal (the page fits
+    the chart to its column); in the print figure, a vconcat whose views read 0 there, the
+    width it is built at."""
+    return f"(width > 0 ? width : {print_width})"
+
+
+def change_rule(ds: Dataset, width: float) -> alt.LayerChart:
+    """20 January 2025, the change of U.S. administration, as a labelled rule on a time axis
+    `width` pixels wide. The label ends at the rule; where it would run past the plot's left
+    edge into the axis labels (a phone's column), it gives the date alone: a second line would
+    run into the legends above the plot."""
+    start, end = time_domain(ds)
+    change = pd.Timestamp(views.ADMINISTRATION_CHANGE)
+    label = f"Change of administration, {findings.CHANGE_TEXT}"
+    frame = pd.DataFrame({"date": [change.isoformat()], "label": [label]})
+    room = f"{(change - start) / (end - start):.3f} * {plot_width(width)}"
+    fits = f"{room} >= {len(label) * FOOTNOTE_CHAR_WIDTH}"
     base = alt.Chart(frame).encode(x="date:T")
     rule = base.mark_rule(color=style.NEUTRAL, strokeDash=[4, 3], strokeWidth=1.2)
-    text = base.mark_text(
-        align="right", baseline="bottom", dx=4, dy=-3, fontSize=FOOTNOTE_SIZE, color=style.NEUTRAL
-    ).encode(text="label:N", y=alt.value(0))
+    text = (
+        base.transform_calculate(label=f"{fits} ? datum.label : '{findings.CHANGE_TEXT}'")
+        .mark_text(
+            align="right",
+            baseline="bottom",
+            dx=4,
+            dy=-3,
+            fontSize=FOOTNOTE_SIZE,
+            color=style.NEUTRAL,
+        )
+        .encode(text="label:N", y=alt.value(0))
+    )
     return rule + text
 
 
@@ -308,20 +329,20 @@ def origin_bars(
 RECORDS = ["Announcement", "Later event"]
 
 
+def time_domain(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Timelines run from 2021 to a little after the latest record."""
+    return pd.Timestamp(2021, 1, 1), views.activity(ds)["date"].max() + pd.DateOffset(months=3)
+
+
 def time_axis(ds: Dataset) -> alt.X:
-    """The shared time axis of timelines: from 2021 to a little after the latest record."""
-    end = views.activity(ds)["date"].max()
+    """The shared time axis of timelines."""
+    start, end = time_domain(ds)
     return alt.X(
         "date:T",
         title=None,
         # Flush: the last year's label stays inside a narrow chart.
         axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=True),
-        scale=alt.Scale(
-            domain=[
-                pd.Timestamp(2021, 1, 1).isoformat(),
-                (end + pd.DateOffset(months=3)).isoformat(),
-            ]
-        ),
+        scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
     )
 
 
@@ -400,7 +421,7 @@ def quarterly_rows(ds: Dataset, frame: pd.DataFrame, what: str):
             ],
         )
     )
-    chart = origin_switch(circles + change_rule()).properties(
+    chart = origin_switch(circles + change_rule(ds, style.WIDTH)).properties(
         width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
     )
     totals = counts.groupby(["partner_label", "quarter"], sort=False)["count"].sum()
@@ -419,7 +440,7 @@ def quarterly_bars(ds: Dataset, partner: str, announced: pd.DataFrame):
     colour = alt.value(style.PARTNER_COLOURS[partner])
     tooltip = [alt.Tooltip("quarter:N", title="Quarter"), *origin_tooltip()]
     bars = stacked_bars(base, count_axis("Agreements announced", channel=alt.Y), colour, tooltip)
-    chart = (bars + change_rule()).properties(width=style.WIDTH, height=220)
+    chart = (bars + change_rule(ds, style.WIDTH)).properties(width=style.WIDTH, height=220)
     plotted = counts[["quarter", "origin_label", "agreements"]]
     return chart, plotted.set_axis(["Quarter", "Origin", "Agreements"], axis=1)
 
@@ -460,10 +481,7 @@ def overview_timeline(ds: Dataset, table: pd.DataFrame, note: str) -> Figure:
     """Every partner's announcements on one time axis, a row each, with the seed/all switch."""
     announced = table[table["kind"] == "announcement"]
     title = findings.busiest_year(ds).title
-    subtitle = (
-        f"{findings.multi_partner(ds).title} Seed table alone: "
-        f"{findings.busiest_year(views.seed_only(ds)).title}."
-    )
+    seed = f" Seed table alone: {findings.busiest_year(views.seed_only(ds)).title}."
     description = listing(
         f"Timeline of {announced['id'].nunique()} agreements announced from 2021, one row per "
         "partner. ",
@@ -471,14 +489,29 @@ def overview_timeline(ds: Dataset, table: pd.DataFrame, note: str) -> Figure:
     )
     if crowded(announced):
         chart, data = quarterly_rows(ds, announced, "Agreements announced")
-        subtitle += " Too many to draw one by one: circles count the agreements per quarter."
+        counted = "Too many to draw one by one: circles count each partner's agreements per quarter"
+        subtitle = several_partners(ds, f"{counted}.", f"{counted}; {{}} count for each.") + seed
         return finish(chart, ds, title, subtitle, description, note, data=data)
+    each = "Each mark is one agreement, placed at the date it was announced"
+    subtitle = several_partners(
+        ds, findings.multi_partner(ds).title, f"{each}; {{}} appear for each."
+    )
+    subtitle += seed
     points = partner_points(ds, announced, partner_rows(ds), timeline_tooltip())
     points = points.encode(size=alt.value(140)).transform_filter(switch_filter())
-    chart = origin_switch(points + change_rule()).properties(
+    chart = origin_switch(points + change_rule(ds, style.WIDTH)).properties(
         width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
     )
     return finish(chart, ds, title, subtitle, description, note, key="point")
+
+
+def several_partners(ds: Dataset, named: str, counted: str) -> str:
+    """named, the text that names each agreement with more than one partner, or, when they are
+    too many to name, counted with '{}' replaced by how many there are."""
+    count = findings.multi_partner(ds).facts["multi_partner"]
+    if count <= NAMED_AT_MOST:
+        return named
+    return counted.format(f"the {style.plural(count, 'agreement')} with more than one partner")
 
 
 def announced_title(label: str, announced: pd.DataFrame) -> str:
@@ -516,7 +549,7 @@ def partner_timeline(ds: Dataset, partner: str, table: pd.DataFrame, note: str) 
     marks = partner_points(ds, table, y, timeline_tooltip()).encode(
         shape=alt.value(style.PARTNER_SHAPES[partner]), color=colour, stroke=colour
     )
-    chart = (rules + change_rule() + marks).properties(
+    chart = (rules + change_rule(ds, style.WIDTH - 200) + marks).properties(
         width=style.WIDTH - 200, height=style.ROW_HEIGHT * max(len(order), 2)
     )
     subtitle = (
@@ -580,7 +613,8 @@ def activity_chart(ds: Dataset) -> Figure:
         alt.Tooltip("origin_label:N", title="Origin"),
     ]
     points = partner_points(ds, table, partner_rows(ds), tooltip)
-    chart = origin_switch(points.transform_filter(switch_filter()) + change_rule()).properties(
+    rule = change_rule(ds, style.WIDTH)
+    chart = origin_switch(points.transform_filter(switch_filter()) + rule).properties(
         width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
     )
     subtitle = (
@@ -789,7 +823,8 @@ def partner_share_chart(ds: Dataset, partner: str) -> Figure:
         colour,
         "Agreements",
     ).properties(width=style.WIDTH - 160, height=style.ROW_HEIGHT * 6 + 10)
-    subtitle = findings.multi_partner(ds).facts["counts_note"]
+    named = findings.multi_partner(ds).facts["counts_note"]
+    subtitle = several_partners(ds, named, "Agreements per partner; {} count for each.")
     description = listing(
         "Bar chart of agreements per partner: ",
         (f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows()),
@@ -802,6 +837,11 @@ MATRIX_DIMENSIONS = {
     "type": ("Type of agreement", "types"),
     "category": ("Partner's signing ministry", "categories"),
 }
+
+
+MATRIX_WIDTH = style.WIDTH - 220
+MATRIX_HEADER_WIDTH = 50  # pixels: a column narrower than this sets partner names upright
+MATRIX_CHAR_WIDTH = 7  # pixels: a digit or bracket at the cells' 11-pixel font, rounded up
 
 
 def matrix_long(ds: Dataset, dimension: str) -> pd.DataFrame:
@@ -831,7 +871,15 @@ def matrix_rows(ds: Dataset, long: pd.DataFrame, labels: dict) -> pd.DataFrame:
 
 
 def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, top_count: int):
-    """Cells shaded by their count, each with its count and (+n) the added agreements among them."""
+    """Cells shaded by their count, each with its count and (+n) the added agreements among them:
+    on one line where the column holds it, else on two. Partner names stand upright over
+    columns too narrow for them (a phone's)."""
+    column = f"{plot_width(MATRIX_WIDTH)} / {len(ds.vocabulary.partners)}"
+    upright = f"({column} < {MATRIX_HEADER_WIDTH})"
+    one_line = (
+        f"(length(datum.agreements + ' (+' + datum.added + ')') * {MATRIX_CHAR_WIDTH} + 6"
+        f" <= {column})"
+    )
     base = (
         alt.Chart(rows)
         .transform_filter(switch_filter())
@@ -840,14 +888,19 @@ def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, to
         )
         .transform_calculate(
             shown="datum.agreements == 0 ? '·' : datum.added == 0 ? '' + datum.agreements"
-            " : datum.agreements + ' (+' + datum.added + ')'"
+            f" : datum.agreements + ({one_line} ? ' ' : '\\n') + '(+' + datum.added + ')'"
         )
         .encode(
             x=alt.X(
                 "partner_label:N",
                 title=None,
                 sort=list(ds.vocabulary.partners.values()),
-                axis=alt.Axis(orient="top", labelAngle=0),
+                axis=alt.Axis(
+                    orient="top",
+                    labelAngle=alt.ExprRef(f"({upright} ? -90 : 0)"),
+                    labelAlign=alt.ExprRef(f"({upright} ? 'left' : 'center')"),
+                    labelBaseline=alt.ExprRef(f"({upright} ? 'middle' : 'bottom')"),
+                ),
             ),
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330)),
             tooltip=[
@@ -866,7 +919,11 @@ def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, to
             scale=alt.Scale(domain=[0, top_count], range=["#F2F2F2", "#08306B"]),
         )
     )
-    text = base.mark_text(fontSize=11).encode(
+    # Vega sets a text's first line at the cell's middle: two lines start half a line higher.
+    two_lines = "indexof(datum.shown, '\\n') >= 0"
+    text = base.mark_text(
+        fontSize=11, lineBreak="\n", dy=alt.ExprRef(f"{two_lines} ? -6 : 0")
+    ).encode(
         text="shown:N",
         color=alt.condition(
             alt.datum.agreements > top_count / 2, alt.value("white"), alt.value(TEXT_COLOUR)
@@ -890,7 +947,7 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
     )
     top_count = max(int(grid["Agreements"].max()), 1)
     chart = origin_switch(matrix_layers(ds, rows, heading, order, top_count)).properties(
-        width=style.WIDTH - 220, height=style.ROW_HEIGHT * 1.2 * len(labels)
+        width=MATRIX_WIDTH, height=style.ROW_HEIGHT * 1.2 * len(labels)
     )
     seed = views.seed_only(ds)
     if dimension == "domain":
