@@ -641,6 +641,18 @@ def per_year(table: pd.DataFrame) -> Iterable[str]:
 # --- Status as of the data date ---------------------------------------------------------------
 
 
+def status_colour(legend: bool) -> alt.Color:
+    """One colour per status, dark to light, with a legend of one column if asked."""
+    labels = list(views.STATUS_LABELS.values())
+    return alt.Color(
+        "status_label:N",
+        title=None,
+        sort=labels,
+        scale=alt.Scale(domain=labels, range=list(style.STATUS_COLOURS.values())),
+        legend=alt.Legend(columns=1, labelLimit=400) if legend else None,
+    )
+
+
 def status_chart(ds: Dataset, partner: str | None = None) -> Figure:
     """Each agreement's status as of the data date, one bar per partner (or per status for one
     partner), seed and added agreements stacked."""
@@ -655,15 +667,7 @@ def status_chart(ds: Dataset, partner: str | None = None) -> Figure:
     counts = origin_counts(table, {**keys, "status": statuses})
     counts["partner_label"] = counts["partner"].map(ds.vocabulary.partners)
     counts["status_label"] = counts["status"].map(views.STATUS_LABELS)
-    colour = alt.Color(
-        "status_label:N",
-        title=None,
-        sort=list(views.STATUS_LABELS.values()),
-        scale=alt.Scale(
-            domain=list(views.STATUS_LABELS.values()), range=list(style.STATUS_COLOURS.values())
-        ),
-        legend=None if partner else alt.Legend(columns=1, labelLimit=400),
-    )
+    colour = status_colour(legend=not partner)
     sort = (
         [views.STATUS_LABELS[c] for c in statuses]
         if partner
@@ -870,12 +874,27 @@ def matrix_rows(ds: Dataset, long: pd.DataFrame, labels: dict) -> pd.DataFrame:
     return rows
 
 
+def partner_columns(ds: Dataset, column: str) -> alt.X:
+    """The matrix's partner columns, named on top; upright over columns too narrow for the names
+    (column: the width of one, as a Vega expression)."""
+    upright = f"({column} < {MATRIX_HEADER_WIDTH})"
+    return alt.X(
+        "partner_label:N",
+        title=None,
+        sort=list(ds.vocabulary.partners.values()),
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=alt.ExprRef(f"({upright} ? -90 : 0)"),
+            labelAlign=alt.ExprRef(f"({upright} ? 'left' : 'center')"),
+            labelBaseline=alt.ExprRef(f"({upright} ? 'middle' : 'bottom')"),
+        ),
+    )
+
+
 def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, top_count: int):
     """Cells shaded by their count, each with its count and (+n) the added agreements among them:
-    on one line where the column holds it, else on two. Partner names stand upright over
-    columns too narrow for them (a phone's)."""
+    on one line where the column holds it, else on two."""
     column = f"{plot_width(MATRIX_WIDTH)} / {len(ds.vocabulary.partners)}"
-    upright = f"({column} < {MATRIX_HEADER_WIDTH})"
     one_line = (
         f"(length(datum.agreements + ' (+' + datum.added + ')') * {MATRIX_CHAR_WIDTH} + 6"
         f" <= {column})"
@@ -891,17 +910,7 @@ def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, to
             f" : datum.agreements + ({one_line} ? ' ' : '\\n') + '(+' + datum.added + ')'"
         )
         .encode(
-            x=alt.X(
-                "partner_label:N",
-                title=None,
-                sort=list(ds.vocabulary.partners.values()),
-                axis=alt.Axis(
-                    orient="top",
-                    labelAngle=alt.ExprRef(f"({upright} ? -90 : 0)"),
-                    labelAlign=alt.ExprRef(f"({upright} ? 'left' : 'center')"),
-                    labelBaseline=alt.ExprRef(f"({upright} ? 'middle' : 'bottom')"),
-                ),
-            ),
+            x=partner_columns(ds, column),
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330)),
             tooltip=[
                 alt.Tooltip("partner_label:N", title="Partner"),
@@ -911,24 +920,16 @@ def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, to
             ],
         )
     )
+    shade = alt.Scale(domain=[0, top_count], range=["#F2F2F2", "#08306B"])
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "agreements:Q",
-            title="Agreements",
-            legend=None,
-            scale=alt.Scale(domain=[0, top_count], range=["#F2F2F2", "#08306B"]),
-        )
+        color=alt.Color("agreements:Q", title="Agreements", legend=None, scale=shade)
     )
     # Vega sets a text's first line at the cell's middle: two lines start half a line higher.
     two_lines = "indexof(datum.shown, '\\n') >= 0"
+    dark = alt.datum.agreements > top_count / 2
     text = base.mark_text(
         fontSize=11, lineBreak="\n", dy=alt.ExprRef(f"{two_lines} ? -6 : 0")
-    ).encode(
-        text="shown:N",
-        color=alt.condition(
-            alt.datum.agreements > top_count / 2, alt.value("white"), alt.value(TEXT_COLOUR)
-        ),
-    )
+    ).encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value(TEXT_COLOUR)))
     return cells + text
 
 
@@ -1036,8 +1037,10 @@ def lineage_frame(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     return views.with_origin(ds, frame)
 
 
-def lineage_layers(ds: Dataset, frame: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
-    """Lines from each parent (left) to its children (right), a point and a caption per row."""
+def lineage_lines(
+    frame: pd.DataFrame, links: pd.DataFrame, x_scale: alt.Scale, y_scale: alt.Scale
+) -> alt.Chart:
+    """A line from each parent's place to each child's."""
     position = frame.set_index("id")
     edges = links.assign(
         x=links["parent_id"].map(position["level"]),
@@ -1045,12 +1048,7 @@ def lineage_layers(ds: Dataset, frame: pd.DataFrame, links: pd.DataFrame) -> alt
         x2=links["child_id"].map(position["level"]),
         y2=links["child_id"].map(position["row"]),
     )
-    deepest = max(int(frame["level"].max()) if len(frame) else 0, 1)
-    x_scale = alt.Scale(domain=[-0.1, max(frame["level"].max(), 1) + 1.6])
-    y_scale = alt.Scale(domain=[-0.6, max(len(frame) - 0.4, 1)], reverse=True)
-    x = alt.X("level:Q", axis=None, scale=x_scale)
-    y = alt.Y("row:Q", axis=None, scale=y_scale)
-    lines = (
+    return (
         alt.Chart(edges)
         .mark_rule(color=style.NEUTRAL, strokeWidth=1.5)
         .encode(
@@ -1060,6 +1058,16 @@ def lineage_layers(ds: Dataset, frame: pd.DataFrame, links: pd.DataFrame) -> alt
             y2="y2:Q",
         )
     )
+
+
+def lineage_layers(ds: Dataset, frame: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
+    """Lines from each parent (left) to its children (right), a point and a caption per row."""
+    deepest = max(int(frame["level"].max()) if len(frame) else 0, 1)
+    x_scale = alt.Scale(domain=[-0.1, max(frame["level"].max(), 1) + 1.6])
+    y_scale = alt.Scale(domain=[-0.6, max(len(frame) - 0.4, 1)], reverse=True)
+    x = alt.X("level:Q", axis=None, scale=x_scale)
+    y = alt.Y("row:Q", axis=None, scale=y_scale)
+    lines = lineage_lines(frame, links, x_scale, y_scale)
     scales = partner_scale(ds, "first_partner")
     points = (
         alt.Chart(frame)
