@@ -190,6 +190,36 @@ def test_charts_fit_their_column(server, browser, chapter, width):
     page.close()
 
 
+# Every two visible texts of a chart (axis and legend labels, value labels, the change of
+# administration's label) overlap by at most a pixel either way.
+OVERLAPS = """() => [...document.querySelectorAll('.report-chart')].flatMap(chart => {
+  const texts = [...chart.querySelectorAll('svg text')].filter(t => t.textContent.trim()
+    && !t.closest('[opacity="0"]') && getComputedStyle(t).opacity !== '0');
+  const boxes = texts.map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width);
+  return boxes.flatMap(([a, r], i) => boxes.slice(i + 1).filter(([, s]) =>
+    Math.min(r.right, s.right) - Math.max(r.left, s.left) > 1 &&
+    Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top) > 1
+  ).map(([b]) => `${chart.id}: "${a}" overlaps "${b}"`));
+})"""
+LABELLED = """text => [...document.querySelectorAll('.report-chart svg text')]
+  .filter(t => t.textContent.includes(text)).length"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("chapter", CHART_CHAPTERS)
+def test_chart_texts_do_not_overlap(server, browser, chapter, width):
+    from indopacific_st import findings
+
+    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
+    drawn_charts(page)
+    assert page.evaluate(OVERLAPS) == []
+    if chapter != "method":
+        # Every page but the method's has a timeline, which labels the change of
+        # administration (at a phone's width with its date alone): the check covered it.
+        assert page.evaluate(LABELLED, findings.CHANGE_TEXT) >= 1
+    page.close()
+
+
 def read_csv_link(href: str) -> pd.DataFrame:
     assert href.startswith("data:text/csv;charset=utf-8,")
     text = urllib.parse.unquote(href.split(",", 1)[1])

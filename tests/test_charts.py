@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
+import re
+import shutil
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert as vlc
 
+import indopacific_st as ip
 from indopacific_st import charts, display, findings, style, tables, views
 from indopacific_st.display import Figure, Table, escape_markdown
 
+ROOT = Path(__file__).resolve().parents[1]
 PARTNERS = ["JP", "KR", "TW", "AU", "SG", "IN"]
 PARTNER_CHARTS = [
     charts.timeline_chart,
@@ -347,3 +354,110 @@ def test_web_figure_fits_its_column_and_print_figure_keeps_a_fixed_width(ds):
     assert (
         figure.file_name in figure.html() and f'download="{figure.file_name}.csv"' in figure.html()
     )
+
+
+# --- At 100x the data (bench/synthetic.py): every chart stays legible and fits a printed page --
+
+# The A4 page's text area (1 inch margins); LaTeX scales a taller figure down to 90% of it.
+PRINT_TEXT_HEIGHT = 0.9 * (297 / 25.4 - 2) * 72
+
+
+def load_synthetic():
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def ds_100x(tmp_path_factory) -> ip.Dataset:
+    """The data grown a hundredfold with synthetic but valid agreements, as `make bench` grows it."""
+    root = tmp_path_factory.mktemp("data-100x")
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copy(ROOT / "references.bib", root / "references.bib")
+    load_synthetic().scale(root, 100)
+    return ip.load(root)
+
+
+def busiest_partner(ds) -> str:
+    return views.partner_counts(ds).sort_values("agreements").iloc[-1]["partner"]
+
+
+AT_SCALE = {
+    "timeline": lambda ds: charts.timeline_chart(ds),
+    "activity": charts.activity_chart,
+    "lineage": lambda ds: charts.lineage_chart(ds),
+    "domain matrix": lambda ds: charts.partner_matrix(ds, "domain"),
+    "type matrix": lambda ds: charts.partner_matrix(ds, "type"),
+    "ministry matrix": lambda ds: charts.partner_matrix(ds, "category"),
+    "status": lambda ds: charts.status_chart(ds),
+    **{
+        f"partner {make.__name__}": lambda ds, make=make: make(ds, busiest_partner(ds))
+        for make in [*PARTNER_CHARTS, charts.lineage_chart, charts.status_chart]
+    },
+}
+
+
+def quarters(ds) -> int:
+    """How many calendar quarters the timelines span."""
+    start, end = charts.time_domain(ds)
+    return len(pd.period_range(start, end, freq="Q"))
+
+
+@pytest.mark.parametrize("make", AT_SCALE.values(), ids=AT_SCALE.keys())
+def test_charts_stay_bounded_and_fit_a_page_at_100x_data(ds_100x, make):
+    """No chart draws a mark per agreement once they would pile up: each data source holds at
+    most a row per partner, quarter and origin, and the print figure fits the page's text area
+    with its text still at 7 pt or more."""
+    assert len(ds_100x.agreements) > 50 * charts.MARKS_PER_ROW, "the data has grown"
+    figure = make(ds_100x)
+    bound = len(ds_100x.vocabulary.partners) * quarters(ds_100x) * len(views.ORIGIN_LABELS)
+    sizes = {name: len(rows) for name, rows in figure.spec["datasets"].items()}
+    assert max(sizes.values()) <= bound, sizes
+    assert len(figure.description) < 4000 and len(figure.subtitle) < 400
+    spec = figure.print_spec()
+    svg = vlc.vegalite_to_svg(spec)
+    width, height = (
+        float(re.search(rf'<svg[^>]*\s{d}="([\d.]+)"', svg).group(1)) for d in ("width", "height")
+    )
+    printed = height * display.PRINT_TEXT_WIDTH / width
+    assert printed <= PRINT_TEXT_HEIGHT, f"prints {printed:.0f} pt tall"
+    assert svg.count('role="graphics-symbol"') <= bound
+    smallest = min(display.font_sizes(spec)) * display.PRINT_TEXT_WIDTH / width
+    assert smallest >= 7, f"smallest chart text prints at {smallest:.1f} pt"
+
+
+def test_crowded_timelines_count_per_quarter(ds_100x):
+    """At 100x the overview timeline counts each partner's announcements per quarter, and the
+    busiest partner's timeline counts them in bars: the counts add up to the data."""
+    announced = views.by_partner(ds_100x)
+    announced = announced[announced["announced_date"] >= "2021-01-01"]
+    overview = charts.timeline_chart(ds_100x).data
+    assert overview["Agreements announced"].sum() == len(announced)
+    assert overview.groupby("Partner")["Agreements announced"].sum().to_dict() == (
+        announced["partner"].map(ds_100x.vocabulary.partners).value_counts().to_dict()
+    )
+    partner = busiest_partner(ds_100x)
+    bars = charts.timeline_chart(ds_100x, partner).data
+    assert bars["Agreements"].sum() == (announced["partner"] == partner).sum()
+    assert "Quarter" in bars and "per quarter" in charts.timeline_chart(ds_100x, partner).subtitle
+
+
+def test_crowded_lineage_draws_the_largest_families_within_the_limit(ds_100x):
+    figure = charts.lineage_chart(ds_100x)
+    links = views.lineage(ds_100x)
+    assert style.plural(len(links), "agreement").capitalize() in figure.title, "counts all links"
+    drawn = set(figure.data["Agreement"])
+    assert 1 < len(drawn) <= charts.LINEAGE_ROWS
+    assert drawn <= set(links["child_name"]) | set(links["parent_name"])
+    assert "largest families" in figure.notes[0]
+    described = [n for n in links["child_name"] if f"{n} grew out of" in figure.description]
+    assert described and set(described) <= drawn
+
+
+def test_real_data_draws_every_mark(ds):
+    """Far below the limits, the charts draw one mark per agreement."""
+    assert not charts.crowded(charts.activity_rows(ds))
+    assert "Quarter" not in charts.timeline_chart(ds).data
+    figure = charts.lineage_chart(ds)
+    assert figure.notes == [f"Source: {ds.citation}."]

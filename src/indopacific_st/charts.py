@@ -1,4 +1,10 @@
-"""The report's charts. Each returns a Figure whose title states its finding, computed from the data."""
+"""The report's charts. Each returns a Figure whose title states its finding, computed from the data.
+
+A chart draws one mark per agreement or event while they stay apart. Past MARKS_PER_ROW marks in
+a partner's row, TIMELINE_ROWS rows or LINEAGE_ROWS lineage rows (the real data is far below
+each), it counts per quarter or keeps the largest lineage families, and says so, so that every
+chart stays legible, and its print rendering fits a page, however large the dataset grows.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,15 @@ from indopacific_st.dataset import Dataset
 from indopacific_st.display import Figure
 
 FOOTNOTE_SIZE = 10
+FOOTNOTE_CHAR_WIDTH = 6  # pixels: a generous mean width of a character at FOOTNOTE_SIZE
 FOOTNOTE_CHARS = 100
 TITLE_CHARS = 75
+TEXT_COLOUR = "#222222"
+# Past these, marks would pile up or a chart would outgrow a printed page: the chart counts.
+MARKS_PER_ROW = 60  # points in one partner's row of a timeline
+TIMELINE_ROWS = 40  # agreements in one partner's timeline, one row each
+LINEAGE_ROWS = 18  # agreements in a lineage diagram, one row each
+NAMED_AT_MOST = 6  # agreements with several partners that a subtitle names one by one
 
 
 def partner_scale(ds: Dataset, field: str = "partner_label") -> dict:
@@ -34,6 +47,11 @@ def partner_scale(ds: Dataset, field: str = "partner_label") -> dict:
     }
 
 
+def partner_rows(ds: Dataset) -> alt.Y:
+    """One row per partner, in the vocabulary's order."""
+    return alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values()))
+
+
 def finish(
     chart: alt.Chart,
     ds: Dataset,
@@ -44,13 +62,40 @@ def finish(
     key: str | None = None,
     data: pd.DataFrame | None = None,
 ) -> Figure:
-    """Add the finding as title, what is shown as subtitle, a key above the chart if given, and
-    the source note underneath. key: "point" or "bar", the look of the seed/added key. The print figure carries them all at a fixed width; the web
-    figure shows title, subtitle and notes as page text, which wraps to any column."""
-    # Wrapped to the chart's width, so the figure does not widen (and print smaller) for its notes.
+    """Add the finding as title, what is shown as subtitle, the seed/added key above the chart if
+    given ("point" or "bar": the look of its symbols), and the source note underneath. The print
+    figure carries them all at a fixed width; the web figure shows title, subtitle, key and notes
+    as page text, which wraps to any column."""
     notes = [n for n in (note, f"Source: {ds.citation}.") if n]
+    keyed = [*([origin_key(key)] if key is not None else []), chart]
+    printed = (
+        alt.vconcat(*keyed, source_note(notes), spacing=6)
+        .properties(
+            title=alt.TitleParams(
+                textwrap.wrap(title, TITLE_CHARS), subtitle=textwrap.wrap(subtitle, FOOTNOTE_CHARS)
+            ),
+            description=description,
+        )
+        .configure(**style.vega_config())
+    )
+    web = chart.properties(description=description).configure(**style.vega_config())
+    return Figure(
+        printed,
+        description,
+        web=web,
+        title=title,
+        subtitle=subtitle,
+        notes=notes,
+        key=key_entries(key),
+        data=plotted_data(chart) if data is None else data,
+    )
+
+
+def source_note(notes: list[str]) -> alt.Chart:
+    """The notes under a printed chart, wrapped to the chart's width so that they do not widen
+    the figure (and print it smaller)."""
     lines = [line for n in notes for line in textwrap.wrap(n, FOOTNOTE_CHARS)]
-    footer = (
+    return (
         alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]}))
         .mark_text(
             align="left",
@@ -61,31 +106,6 @@ def finish(
         )
         .encode(x=alt.value(0), y=alt.value(0), text="note:N")
         .properties(width=style.WIDTH, height=(FOOTNOTE_SIZE + 4) * len(lines))
-    )
-    keyed = [*([origin_key(key)] if key is not None else []), chart]
-    printed = (
-        alt.vconcat(*keyed, footer, spacing=6)
-        .properties(
-            title=alt.TitleParams(
-                textwrap.wrap(title, TITLE_CHARS), subtitle=textwrap.wrap(subtitle, FOOTNOTE_CHARS)
-            ),
-            description=description,
-        )
-        .configure(**style.vega_config())
-    )
-    web = chart.properties(description=description).configure(**style.vega_config())
-    opacity = style.ORIGIN_FILL_OPACITY if key == "point" else style.ORIGIN_BAR_OPACITY
-    return Figure(
-        printed,
-        description,
-        web=web,
-        title=title,
-        subtitle=subtitle,
-        notes=notes,
-        key=[(label, o, key) for label, o in zip(ORIGIN_DOMAIN, opacity.values(), strict=True)]
-        if key
-        else [],
-        data=plotted_data(chart) if data is None else data,
     )
 
 
@@ -145,12 +165,24 @@ def origin_opacity() -> alt.Opacity:
     )
 
 
+def key_opacities(mark: str) -> list[float]:
+    """The seed and added symbols' fill opacity: points hollow, bars lighter."""
+    opacity = style.ORIGIN_FILL_OPACITY if mark == "point" else style.ORIGIN_BAR_OPACITY
+    return list(opacity.values())
+
+
+def key_entries(mark: str | None) -> list[tuple[str, float, str]]:
+    """The seed/added key as the web page draws it: (label, fill opacity, mark) per origin."""
+    if mark is None:
+        return []
+    return [(label, o, mark) for label, o in zip(ORIGIN_DOMAIN, key_opacities(mark), strict=True)]
+
+
 def origin_key(mark: str = "point") -> alt.LayerChart:
     """The legend entry for seed and added rows, drawn the same above every chart (Vega-Lite
     draws no legend for fill opacity)."""
-    opacity = style.ORIGIN_FILL_OPACITY if mark == "point" else style.ORIGIN_BAR_OPACITY
     key = pd.DataFrame(
-        {"origin_label": ORIGIN_DOMAIN, "x": [0, 110], "opacity": list(opacity.values())}
+        {"origin_label": ORIGIN_DOMAIN, "x": [0, 110], "opacity": key_opacities(mark)}
     )
     base = alt.Chart(key).encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.value(6))
     symbol = base.mark_point(
@@ -161,8 +193,16 @@ def origin_key(mark: str = "point") -> alt.LayerChart:
         stroke=style.NEUTRAL,
         strokeWidth=1.5,
     ).encode(fillOpacity=alt.FillOpacity("opacity:Q", scale=None))
-    text = base.mark_text(align="left", dx=10, color="#222222").encode(text="origin_label:N")
+    text = base.mark_text(align="left", dx=10, color=TEXT_COLOUR).encode(text="origin_label:N")
     return (symbol + text).properties(width=style.WIDTH, height=12)
+
+
+def origin_tooltip() -> list[alt.Tooltip]:
+    """The end of a count's tooltip: its origin and how many agreements."""
+    return [
+        alt.Tooltip("origin_label:N", title="Origin"),
+        alt.Tooltip("agreements:Q", title="Agreements"),
+    ]
 
 
 def origin_switch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -183,20 +223,42 @@ def switch_filter() -> str:
     return f"{SWITCH} == '{style.SWITCH_OPTIONS['all']}' || datum.origin == 'seed'"
 
 
-def change_rule() -> alt.LayerChart:
-    """20 January 2025, the change of U.S. administration, as a labelled rule on a time axis."""
-    frame = pd.DataFrame(
-        {
-            "date": [pd.Timestamp(views.ADMINISTRATION_CHANGE).isoformat()],
-            "label": [f"Change of administration, {findings.CHANGE_TEXT}"],
-        }
-    )
+def plot_width(print_width: float) -> str:
+    """A chart's plot width in a Vega expression: the web chart's `width` signal (the page fits
+    the chart to its column); in the print figure, a vconcat whose views read 0 there, the
+    width it is built at."""
+    return f"(width > 0 ? width : {print_width})"
+
+
+def change_rule(ds: Dataset, width: float) -> alt.LayerChart:
+    """20 January 2025, the change of U.S. administration, as a labelled rule on a time axis
+    `width` pixels wide. The label ends at the rule; where it would run past the plot's left
+    edge into the axis labels (a phone's column), it gives the date alone: a second line would
+    run into the legends above the plot."""
+    start, end = time_domain(ds)
+    change = pd.Timestamp(views.ADMINISTRATION_CHANGE)
+    label = f"Change of administration, {findings.CHANGE_TEXT}"
+    frame = pd.DataFrame({"date": [change.isoformat()], "label": [label]})
+    room = f"{(change - start) / (end - start):.3f} * {plot_width(width)}"
+    fits = f"{room} >= {len(label) * FOOTNOTE_CHAR_WIDTH}"
     base = alt.Chart(frame).encode(x="date:T")
     rule = base.mark_rule(color=style.NEUTRAL, strokeDash=[4, 3], strokeWidth=1.2)
-    text = base.mark_text(
-        align="right", baseline="bottom", dx=4, dy=-3, fontSize=FOOTNOTE_SIZE, color=style.NEUTRAL
-    ).encode(text="label:N", y=alt.value(0))
+    text = (
+        base.transform_calculate(label=f"{fits} ? datum.label : '{findings.CHANGE_TEXT}'")
+        .mark_text(
+            align="right",
+            baseline="bottom",
+            dx=4,
+            dy=-3,
+            fontSize=FOOTNOTE_SIZE,
+            color=style.NEUTRAL,
+        )
+        .encode(text="label:N", y=alt.value(0))
+    )
     return rule + text
+
+
+# --- Counts: bars stacked seed first, with their totals written at their ends ----------------
 
 
 def origin_counts(long: pd.DataFrame, keys: dict[str, list]) -> pd.DataFrame:
@@ -211,6 +273,38 @@ def origin_counts(long: pd.DataFrame, keys: dict[str, list]) -> pd.DataFrame:
     return table
 
 
+def count_axis(title: str, top: int | None = None, channel=alt.X):
+    """The axis of agreement counts: whole numbers, bars stacked from zero, up to top if given."""
+    return channel(
+        "agreements:Q",
+        title=title,
+        stack="zero",
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(domain=[0, max(top or 0, 1)]) if top is not None else alt.Undefined,
+    )
+
+
+def stacked_bars(base: alt.Chart, count, colour, tooltip: list, **mark) -> alt.Chart:
+    """Bars of counts stacked by origin: seed first in full colour, added after, lighter."""
+    return base.mark_bar(**mark).encode(
+        **{"x" if isinstance(count, alt.X) else "y": count},
+        color=colour,
+        opacity=origin_opacity(),
+        order=alt.Order("stack_order:Q"),
+        tooltip=tooltip,
+    )
+
+
+def value_labels(base: alt.Chart, groupby: list[str], skip_zero: bool = False, **mark):
+    """Each horizontal bar's total, written at its end."""
+    totals = base.transform_aggregate(total="sum(agreements)", groupby=groupby)
+    if skip_zero:
+        totals = totals.transform_filter(alt.datum.total > 0)
+    return totals.mark_text(align="left", color=TEXT_COLOUR, **mark).encode(
+        x="total:Q", text="total:Q"
+    )
+
+
 def origin_bars(
     counts: pd.DataFrame,
     field: str,
@@ -221,59 +315,34 @@ def origin_bars(
     x_max: int | None = None,
     extra: tuple = (),
 ) -> alt.LayerChart:
-    """Horizontal bars, one per value of field in the order given, stacked by origin (seed
-    first, in full colour; added after, lighter), each bar's total written at its end."""
+    """Horizontal bars, one per value of field in the order given, stacked by origin, each
+    bar's total written at its end."""
     y = alt.Y(f"{field}:N", title=None, sort=sort, axis=alt.Axis(labelLimit=330))
-    x = alt.X(
-        "agreements:Q",
-        title=x_title,
-        stack="zero",
-        axis=alt.Axis(tickMinStep=1, format="d"),
-        scale=alt.Scale(domain=[0, max(x_max or 0, 1)]) if x_max is not None else alt.Undefined,
-    )
-    bars = (
-        alt.Chart(counts)
-        .mark_bar(height=14)
-        .encode(
-            y=y,
-            x=x,
-            color=colour,
-            opacity=origin_opacity(),
-            order=alt.Order("stack_order:Q"),
-            tooltip=[
-                alt.Tooltip(f"{field}:N", title=heading),
-                *extra,
-                alt.Tooltip("origin_label:N", title="Origin"),
-                alt.Tooltip("agreements:Q", title="Agreements"),
-            ],
-        )
-    )
-    totals = (
-        alt.Chart(counts)
-        .transform_aggregate(total="sum(agreements)", groupby=[field])
-        .mark_text(align="left", dx=4, color="#222222")
-        .encode(y=y, x=alt.X("total:Q"), text="total:Q")
-    )
-    return bars + totals
+    base = alt.Chart(counts).encode(y=y)
+    tooltip = [alt.Tooltip(f"{field}:N", title=heading), *extra, *origin_tooltip()]
+    bars = stacked_bars(base, count_axis(x_title, x_max), colour, tooltip, height=14)
+    return bars + value_labels(base, [field], dx=4)
 
 
 # --- Timelines ------------------------------------------------------------------------------
 
+RECORDS = ["Announcement", "Later event"]
+
+
+def time_domain(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Timelines run from 2021 to a little after the latest record."""
+    return pd.Timestamp(2021, 1, 1), views.activity(ds)["date"].max() + pd.DateOffset(months=3)
+
 
 def time_axis(ds: Dataset) -> alt.X:
-    """The shared time axis of timelines: from 2021 to a little after the latest record."""
-    end = views.activity(ds)["date"].max()
+    """The shared time axis of timelines."""
+    start, end = time_domain(ds)
     return alt.X(
         "date:T",
         title=None,
         # Flush: the last year's label stays inside a narrow chart.
         axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=True),
-        scale=alt.Scale(
-            domain=[
-                pd.Timestamp(2021, 1, 1).isoformat(),
-                (end + pd.DateOffset(months=3)).isoformat(),
-            ]
-        ),
+        scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
     )
 
 
@@ -286,9 +355,6 @@ def record_size() -> alt.Size:
         scale=alt.Scale(domain=RECORDS, range=[140, 50]),
         legend=alt.Legend(symbolFillColor=style.NEUTRAL, symbolStrokeColor=style.NEUTRAL),
     )
-
-
-RECORDS = ["Announcement", "Later event"]
 
 
 def with_records(table: pd.DataFrame) -> pd.DataFrame:
@@ -317,13 +383,70 @@ def partner_points(ds: Dataset, frame: pd.DataFrame, y: alt.Y, tooltip: list) ->
     )
 
 
-def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
-    """Announcements over time: all partners on one axis (with the seed/all switch), or one
-    partner's agreements row by row with their later events."""
-    table = with_records(views.timeline(ds, partner))
-    outside = table[(table["kind"] == "announcement") & ~table["in_period"]]
-    table = table[table["date"] >= pd.Timestamp(2021, 1, 1)]
-    tooltip = [
+def per_quarter(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows counted per calendar quarter (dated at its first day), keys and origin."""
+    dates = frame["date"]
+    quarters = frame.assign(
+        date=dates.dt.to_period("Q").dt.start_time,
+        quarter=dates.dt.year.astype(str) + " Q" + dates.dt.quarter.astype(str),
+    )
+    counts = quarters.groupby(["date", "quarter", *keys, "origin"]).size().rename("count")
+    return counts.reset_index()
+
+
+def crowded(frame: pd.DataFrame) -> bool:
+    """Whether some partner's row of a timeline holds more points than it can show apart."""
+    return bool(len(frame)) and frame.groupby("partner_label").size().max() > MARKS_PER_ROW
+
+
+def quarterly_rows(ds: Dataset, frame: pd.DataFrame, what: str):
+    """Points too many to show apart, counted: a circle per partner and quarter whose area is
+    the count, under the seed/all switch, with the change of administration. Returns the chart
+    and its data."""
+    counts = per_quarter(frame, ["partner_label"])
+    circles = (
+        alt.Chart(counts)
+        .transform_filter(switch_filter())
+        .transform_aggregate(total="sum(count)", groupby=["date", "quarter", "partner_label"])
+        .mark_circle(opacity=0.85)
+        .encode(
+            x=time_axis(ds),
+            y=partner_rows(ds),
+            color=partner_scale(ds)["color"].legend(None),
+            size=alt.Size("total:Q", title=what, scale=alt.Scale(range=[12, 420])),
+            tooltip=[
+                alt.Tooltip("partner_label:N", title="Partner"),
+                alt.Tooltip("quarter:N", title="Quarter"),
+                alt.Tooltip("total:Q", title=what),
+            ],
+        )
+    )
+    chart = origin_switch(circles + change_rule(ds, style.WIDTH)).properties(
+        width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
+    )
+    totals = counts.groupby(["partner_label", "quarter"], sort=False)["count"].sum()
+    return chart, totals.reset_index().set_axis(["Partner", "Quarter", what], axis=1)
+
+
+def quarterly_bars(ds: Dataset, partner: str, announced: pd.DataFrame):
+    """One partner's announcements counted per quarter, seed first in full colour, added after,
+    lighter, with the change of administration. Returns the chart and its data."""
+    counts = per_quarter(announced, []).rename(columns={"count": "agreements"})
+    counts["origin_label"] = counts["origin"].map(views.ORIGIN_LABELS)
+    counts["stack_order"] = counts["origin"].map({o: i for i, o in enumerate(views.ORIGIN_LABELS)})
+    # A bar spans its quarter, less a gap to the next.
+    counts["end"] = counts["date"] + pd.DateOffset(months=3) - pd.Timedelta(days=12)
+    base = alt.Chart(counts).encode(x=time_axis(ds), x2="end:T")
+    colour = alt.value(style.PARTNER_COLOURS[partner])
+    tooltip = [alt.Tooltip("quarter:N", title="Quarter"), *origin_tooltip()]
+    bars = stacked_bars(base, count_axis("Agreements announced", channel=alt.Y), colour, tooltip)
+    chart = (bars + change_rule(ds, style.WIDTH)).properties(width=style.WIDTH, height=220)
+    plotted = counts[["quarter", "origin_label", "agreements"]]
+    return chart, plotted.set_axis(["Quarter", "Origin", "Agreements"], axis=1)
+
+
+def timeline_tooltip() -> list[alt.Tooltip]:
+    return [
         alt.Tooltip("name:N", title="Agreement"),
         alt.Tooltip("partner_label:N", title="Partner"),
         alt.Tooltip("event:N", title="Event"),
@@ -332,61 +455,101 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
         alt.Tooltip("origin_label:N", title="Origin"),
         alt.Tooltip("summary:N", title="What it is"),
     ]
-    announced = table[table["kind"] == "announcement"]
-    note = ""
-    if len(outside):
-        names = "; ".join(
-            f"{r['name']} ({style.date_text(r['date'], r['precision'])})"
-            for _, r in outside.iterrows()
-        )
-        note = f"Announced before 2021 and not plotted: {names}."
 
+
+def timeline_rows(ds: Dataset, partner: str | None) -> tuple[pd.DataFrame, str]:
+    """A timeline's rows from 2021, and the note that names the agreements announced before."""
+    table = with_records(views.timeline(ds, partner))
+    outside = table[(table["kind"] == "announcement") & ~table["in_period"]]
+    names = "; ".join(
+        f"{r['name']} ({style.date_text(r['date'], r['precision'])})" for _, r in outside.iterrows()
+    )
+    note = f"Announced before 2021 and not plotted: {names}." if len(outside) else ""
+    return table[table["date"] >= pd.Timestamp(2021, 1, 1)], note
+
+
+def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
+    """Announcements over time: all partners on one axis (with the seed/all switch), or one
+    partner's agreements row by row with their later events."""
+    table, note = timeline_rows(ds, partner)
     if partner is None:
-        years = announced["date"].dt.year.value_counts().sort_index()
-        total = announced["id"].nunique()
-        title = findings.busiest_year(ds).title
-        y = alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values()))
-        points = partner_points(ds, announced, y, tooltip).encode(size=alt.value(140))
-        chart = origin_switch(points.transform_filter(switch_filter()) + change_rule()).properties(
-            width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
-        )
-        subtitle = (
-            f"{findings.multi_partner(ds).title} Seed table alone: "
-            f"{findings.busiest_year(views.seed_only(ds)).title}."
-        )
-        description = listing(
-            f"Timeline of {total} agreements announced from 2021, one row per partner. ",
-            (f"{y}: {n}" for y, n in years.items()),
-        )
-        return finish(chart, ds, title, subtitle, description, note, key="point")
+        return overview_timeline(ds, table, note)
+    return partner_timeline(ds, partner, table, note)
 
+
+def overview_timeline(ds: Dataset, table: pd.DataFrame, note: str) -> Figure:
+    """Every partner's announcements on one time axis, a row each, with the seed/all switch."""
+    announced = table[table["kind"] == "announcement"]
+    title = findings.busiest_year(ds).title
+    seed = f" Seed table alone: {findings.busiest_year(views.seed_only(ds)).title}."
+    description = listing(
+        f"Timeline of {announced['id'].nunique()} agreements announced from 2021, one row per "
+        "partner. ",
+        per_year(announced),
+    )
+    if crowded(announced):
+        chart, data = quarterly_rows(ds, announced, "Agreements announced")
+        counted = "Too many to draw one by one: circles count each partner's agreements per quarter"
+        subtitle = several_partners(ds, f"{counted}.", f"{counted}; {{}} count for each.") + seed
+        return finish(chart, ds, title, subtitle, description, note, data=data)
+    each = "Each mark is one agreement, placed at the date it was announced"
+    subtitle = several_partners(
+        ds, findings.multi_partner(ds).title, f"{each}; {{}} appear for each."
+    )
+    subtitle += seed
+    points = partner_points(ds, announced, partner_rows(ds), timeline_tooltip())
+    points = points.encode(size=alt.value(140)).transform_filter(switch_filter())
+    chart = origin_switch(points + change_rule(ds, style.WIDTH)).properties(
+        width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
+    )
+    return finish(chart, ds, title, subtitle, description, note, key="point")
+
+
+def several_partners(ds: Dataset, named: str, counted: str) -> str:
+    """named, the text that names each agreement with more than one partner, or, when they are
+    too many to name, counted with '{}' replaced by how many there are."""
+    count = findings.multi_partner(ds).facts["multi_partner"]
+    if count <= NAMED_AT_MOST:
+        return named
+    return counted.format(f"the {style.plural(count, 'agreement')} with more than one partner")
+
+
+def announced_title(label: str, announced: pd.DataFrame) -> str:
+    """'Japan: 13 agreements announced between June 2021 and October 2025'."""
+    count = len(announced)
+    if not count:
+        return f"{label}: no agreement announced since 2021"
+    first, last = announced["date"].min(), announced["date"].max()
+    span = (
+        f"between {style.date_text(first, 'month')} and {style.date_text(last, 'month')}"
+        if first != last
+        else f"in {style.date_text(first, 'month')}"
+    )
+    return f"{label}: {count} agreement{'s' if count != 1 else ''} announced {span}"
+
+
+def partner_timeline(ds: Dataset, partner: str, table: pd.DataFrame, note: str) -> Figure:
+    """One partner's agreements, a row each, from announcement through their later events."""
     label = ds.vocabulary.partners[partner]
+    announced = table[table["kind"] == "announcement"]
+    title = announced_title(label, announced)
     order = announced.sort_values("date")["label"].tolist()
     order += [n for n in table["label"].unique() if n not in order]
-    first, last = announced["date"].min(), announced["date"].max()
-    count = len(announced)
-    if count:
-        span = (
-            f"between {style.date_text(first, 'month')} and {style.date_text(last, 'month')}"
-            if first != last
-            else f"in {style.date_text(first, 'month')}"
-        )
-        title = f"{label}: {count} agreement{'s' if count != 1 else ''} announced {span}"
-    else:
-        title = f"{label}: no agreement announced since 2021"
+    if len(order) > TIMELINE_ROWS:
+        return partner_timeline_counted(ds, partner, announced, title, note)
     y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330))
     spans = table.groupby("label")["date"].agg(["min", "max"]).reset_index()
+    axis = time_axis(ds).to_dict()["axis"]
     rules = (
         alt.Chart(spans)
         .mark_rule(color=style.LIGHT, strokeWidth=2)
-        .encode(x=alt.X("min:T", title=None, axis=time_axis(ds).to_dict()["axis"]), x2="max:T", y=y)
+        .encode(x=alt.X("min:T", title=None, axis=axis), x2="max:T", y=y)
     )
-    marks = partner_points(ds, table, y, tooltip).encode(
-        shape=alt.value(style.PARTNER_SHAPES[partner]),
-        color=alt.value(style.PARTNER_COLOURS[partner]),
-        stroke=alt.value(style.PARTNER_COLOURS[partner]),
+    colour = alt.value(style.PARTNER_COLOURS[partner])
+    marks = partner_points(ds, table, y, timeline_tooltip()).encode(
+        shape=alt.value(style.PARTNER_SHAPES[partner]), color=colour, stroke=colour
     )
-    chart = (rules + change_rule() + marks).properties(
+    chart = (rules + change_rule(ds, style.WIDTH - 200) + marks).properties(
         width=style.WIDTH - 200, height=style.ROW_HEIGHT * max(len(order), 2)
     )
     subtitle = (
@@ -403,14 +566,45 @@ def timeline_chart(ds: Dataset, partner: str | None = None) -> Figure:
     return finish(chart, ds, title, subtitle, description, note, key="point")
 
 
+def partner_timeline_counted(
+    ds: Dataset, partner: str, announced: pd.DataFrame, title: str, note: str
+) -> Figure:
+    """A partner's timeline with too many agreements for a row each: announcements per quarter."""
+    chart, data = quarterly_bars(ds, partner, announced)
+    subtitle = (
+        f"Too many agreements to draw a row each: bars count those announced per quarter "
+        f"(lighter: {ORIGIN_DOMAIN[1].lower()}); later events are not counted here. The dashed "
+        "line marks the change of U.S. administration."
+    )
+    description = listing(
+        f"Bar chart of {ds.vocabulary.partners[partner]}'s agreements announced per quarter; per "
+        "year: ",
+        per_year(announced),
+    )
+    return finish(chart, ds, title, subtitle, description, note, key="bar", data=data)
+
+
+def activity_rows(ds: Dataset) -> pd.DataFrame:
+    """Announcements and later events from 2021, one row per event and partner."""
+    table = views.activity(ds).explode("partners").rename(columns={"partners": "partner"})
+    table = table[table["date"] >= pd.Timestamp(2021, 1, 1)].reset_index(drop=True)
+    return with_records(table.assign(partner_label=table["partner"].map(ds.vocabulary.partners)))
+
+
 def activity_chart(ds: Dataset) -> Figure:
     """Every announcement and later event since 2021, one row per partner, with the change of
     administration marked."""
-    table = views.activity(ds).explode("partners").rename(columns={"partners": "partner"})
-    table = table[table["date"] >= pd.Timestamp(2021, 1, 1)].reset_index(drop=True)
-    table = with_records(table.assign(partner_label=table["partner"].map(ds.vocabulary.partners)))
-    finding = findings.activity_since_change(ds)
-    y = alt.Y("partner_label:N", title=None, sort=list(ds.vocabulary.partners.values()))
+    table = activity_rows(ds)
+    title = findings.activity_since_change(ds).title
+    status = findings.status_summary(ds).title
+    if crowded(table):
+        chart, data = quarterly_rows(ds, table, "Announcements and later events")
+        subtitle = (
+            "Too many to draw one by one: circles count the announcements and later events per "
+            f"partner and quarter. {status}."
+        )
+        intro = f"Timeline of {len(table)} announcements and later events by partner, per year: "
+        return finish(chart, ds, title, subtitle, listing(intro, per_year(table)), data=data)
     tooltip = [
         alt.Tooltip("label:N", title="Agreement"),
         alt.Tooltip("partner_label:N", title="Partner"),
@@ -418,27 +612,45 @@ def activity_chart(ds: Dataset) -> Figure:
         alt.Tooltip("when:N", title="Date"),
         alt.Tooltip("origin_label:N", title="Origin"),
     ]
-    points = partner_points(ds, table, y, tooltip).transform_filter(switch_filter())
-    chart = origin_switch(points + change_rule()).properties(
+    points = partner_points(ds, table, partner_rows(ds), tooltip)
+    rule = change_rule(ds, style.WIDTH)
+    chart = origin_switch(points.transform_filter(switch_filter()) + rule).properties(
         width=style.WIDTH, height=style.ROW_HEIGHT * 6 + 20
     )
     subtitle = (
         "Announcements (large marks) and later events such as meetings, signings and renamings "
-        f"(small marks), by partner. {findings.status_summary(ds).title}."
+        f"(small marks), by partner. {status}."
     )
-    since = table[table["since_change"]]
     description = listing(
         f"Timeline of {len(table)} announcements and later events by partner; since "
         f"{findings.CHANGE_TEXT}: ",
         (
             f"{r['partner_label']} {r['label']}, {r['what'].lower()} {r['when']}"
-            for _, r in since.iterrows()
+            for _, r in table[table["since_change"]].iterrows()
         ),
     )
-    return finish(chart, ds, finding.title, subtitle, description, key="point")
+    return finish(chart, ds, title, subtitle, description, key="point")
+
+
+def per_year(table: pd.DataFrame) -> Iterable[str]:
+    """'2021: 4', '2022: 7'...: a table's rows counted per year of their date."""
+    years = table["date"].dt.year.value_counts().sort_index()
+    return (f"{y}: {n}" for y, n in years.items())
 
 
 # --- Status as of the data date ---------------------------------------------------------------
+
+
+def status_colour(legend: bool) -> alt.Color:
+    """One colour per status, dark to light, with a legend of one column if asked."""
+    labels = list(views.STATUS_LABELS.values())
+    return alt.Color(
+        "status_label:N",
+        title=None,
+        sort=labels,
+        scale=alt.Scale(domain=labels, range=list(style.STATUS_COLOURS.values())),
+        legend=alt.Legend(columns=1, labelLimit=400) if legend else None,
+    )
 
 
 def status_chart(ds: Dataset, partner: str | None = None) -> Figure:
@@ -455,15 +667,7 @@ def status_chart(ds: Dataset, partner: str | None = None) -> Figure:
     counts = origin_counts(table, {**keys, "status": statuses})
     counts["partner_label"] = counts["partner"].map(ds.vocabulary.partners)
     counts["status_label"] = counts["status"].map(views.STATUS_LABELS)
-    colour = alt.Color(
-        "status_label:N",
-        title=None,
-        sort=list(views.STATUS_LABELS.values()),
-        scale=alt.Scale(
-            domain=list(views.STATUS_LABELS.values()), range=list(style.STATUS_COLOURS.values())
-        ),
-        legend=None if partner else alt.Legend(columns=1, labelLimit=400),
-    )
+    colour = status_colour(legend=not partner)
     sort = (
         [views.STATUS_LABELS[c] for c in statuses]
         if partner
@@ -538,6 +742,24 @@ def domain_counts_sorted(ds: Dataset, partner: str | None = None) -> pd.DataFram
 # --- Ministries -----------------------------------------------------------------------------
 
 
+def ministry_title(label: str, own: pd.DataFrame, total: int) -> str:
+    """The partner's most frequent signing ministry category, or a tie, as a finding."""
+    top = own[own["agreements"] == own["agreements"].max()]
+    k = int(top["agreements"].iloc[0]) if len(top) else 0
+    if total == 0:
+        return f"{label}: no agreement, so no signing ministry to show"
+    if len(top) > 2:
+        return (
+            f"{label}'s signatures are spread: {len(top)} ministry categories each sign "
+            f"{style.portion(k, total, label)}"
+        )
+    return (
+        f"{label}'s most frequent signator{'ies' if len(top) > 1 else 'y'}: "
+        f"{' and '.join(style.lower_first(c) for c in top['category_label'])} "
+        f"({style.portion(k, total, label)}{' each' if len(top) > 1 else ''})"
+    )
+
+
 def ministry_chart(ds: Dataset, partner: str) -> Figure:
     """Which ministry categories sign one partner's agreements, U.S. side beside the partner's."""
     label = ds.vocabulary.partners[partner]
@@ -546,30 +768,11 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
     categories = list(ds.vocabulary.categories.values())
     sides = [views.US_LABEL, label]
     own = counts[counts["side"] == label].sort_values("agreements", ascending=False)
-    top = own[own["agreements"] == own["agreements"].max()]
-    k = int(top["agreements"].iloc[0]) if len(top) else 0
-    if total == 0:
-        title = f"{label}: no agreement, so no signing ministry to show"
-    elif len(top) > 2:
-        title = (
-            f"{label}'s signatures are spread: {len(top)} ministry categories each sign "
-            f"{style.portion(k, total, label)}"
-        )
-    else:
-        title = (
-            f"{label}'s most frequent signator{'ies' if len(top) > 1 else 'y'}: "
-            f"{' and '.join(style.lower_first(c) for c in top['category_label'])} "
-            f"({style.portion(k, total, label)}{' each' if len(top) > 1 else ''})"
-        )
-    full = pd.MultiIndex.from_product([sides, categories], names=["side", "category_label"])
-    grid = counts.set_index(["side", "category_label"])["agreements"].reindex(full, fill_value=0)
-    grid = grid.reset_index()
     colour = alt.Color(
         "side:N",
         title=None,
         scale=alt.Scale(domain=sides, range=[style.US_COLOUR, style.PARTNER_COLOURS[partner]]),
     )
-    # The same counts split by origin, stacked: seed in full colour, added lighter.
     signers = views.by_signatory(ds, partner)
     signers["category_label"] = signers["category"].map(ds.vocabulary.categories)
     stacked = origin_counts(signers, {"side": sides, "category_label": categories})
@@ -577,47 +780,26 @@ def ministry_chart(ds: Dataset, partner: str) -> Figure:
         y=alt.Y("category_label:N", title=None, sort=categories, axis=alt.Axis(labelLimit=330)),
         yOffset=alt.YOffset("side:N", sort=sides),
     )
-    bars = base.mark_bar(height=9).encode(
-        x=alt.X(
-            "agreements:Q",
-            title="Agreements signed",
-            stack="zero",
-            axis=alt.Axis(tickMinStep=1, format="d"),
-            scale=alt.Scale(domain=[0, max(total, 1)]),
-        ),
-        color=colour,
-        opacity=origin_opacity(),
-        order=alt.Order("stack_order:Q"),
-        tooltip=[
-            alt.Tooltip("side:N", title="Side"),
-            alt.Tooltip("category_label:N", title="Ministry"),
-            alt.Tooltip("origin_label:N", title="Origin"),
-            alt.Tooltip("agreements:Q", title="Agreements"),
-        ],
-    )
-    totals = (
-        base.transform_aggregate(total="sum(agreements)", groupby=["side", "category_label"])
-        .transform_filter(alt.datum.total > 0)
-        .mark_text(align="left", dx=3, fontSize=9, color="#222222")
-        .encode(x="total:Q", text="total:Q")
-    )
-    chart = bars + totals
-    chart = chart.properties(
+    tooltip = [
+        alt.Tooltip("side:N", title="Side"),
+        alt.Tooltip("category_label:N", title="Ministry"),
+        *origin_tooltip(),
+    ]
+    bars = stacked_bars(base, count_axis("Agreements signed", total), colour, tooltip, height=9)
+    labels = value_labels(base, ["side", "category_label"], skip_zero=True, dx=3, fontSize=9)
+    chart = (bars + labels).properties(
         width=style.WIDTH - 230, height=style.ROW_HEIGHT * 1.6 * len(categories)
     )
     subtitle = (
         f"Agreements each ministry category signed or co-led, for the United States (dark) and "
         f"{label} (colour); categories follow the seed's criterion #2."
     )
+    grid = stacked.groupby(["side", "category_label"], sort=False)["agreements"].sum()
     description = listing(
         f"Grouped bar chart of signing ministries for {label}'s agreements: ",
-        (
-            f"{r['side']} {r['category_label']} {r['agreements']}"
-            for _, r in grid.iterrows()
-            if r["agreements"]
-        ),
+        (f"{side} {category} {n}" for (side, category), n in grid.items() if n),
     )
-    return finish(chart, ds, title, subtitle, description, key="bar")
+    return finish(chart, ds, ministry_title(label, own, total), subtitle, description, key="bar")
 
 
 # --- Comparisons across partners ------------------------------------------------------------
@@ -645,7 +827,8 @@ def partner_share_chart(ds: Dataset, partner: str) -> Figure:
         colour,
         "Agreements",
     ).properties(width=style.WIDTH - 160, height=style.ROW_HEIGHT * 6 + 10)
-    subtitle = findings.multi_partner(ds).facts["counts_note"]
+    named = findings.multi_partner(ds).facts["counts_note"]
+    subtitle = several_partners(ds, named, "Agreements per partner; {} count for each.")
     description = listing(
         "Bar chart of agreements per partner: ",
         (f"{r['partner_label']} {r['agreements']}" for _, r in counts.iterrows()),
@@ -660,45 +843,62 @@ MATRIX_DIMENSIONS = {
 }
 
 
-def partner_matrix(ds: Dataset, dimension: str) -> Figure:
-    """Partner x domain, type or ministry category: how many agreements fall in each cell."""
-    heading, vocabulary_name = MATRIX_DIMENSIONS[dimension]
-    labels = getattr(ds.vocabulary, vocabulary_name)
+MATRIX_WIDTH = style.WIDTH - 220
+MATRIX_HEADER_WIDTH = 50  # pixels: a column narrower than this sets partner names upright
+MATRIX_CHAR_WIDTH = 7  # pixels: a digit or bracket at the cells' 11-pixel font, rounded up
+
+
+def matrix_long(ds: Dataset, dimension: str) -> pd.DataFrame:
+    """One row per agreement, partner and value of the dimension (its code in 'code')."""
     if dimension == "domain":
-        long = views.by_domain(ds).rename(columns={"domain": "code"})
-    elif dimension == "type":
-        long = views.by_partner(ds).rename(columns={"type": "code"})
-    else:
-        long = views.by_signatory(ds)
-        long = long[long["country"] == long["partner"]].rename(columns={"category": "code"})
-    counts = long.groupby(["partner", "code"])["id"].nunique().rename("agreements")
-    full = pd.MultiIndex.from_product(
+        return views.by_domain(ds).rename(columns={"domain": "code"})
+    if dimension == "type":
+        return views.by_partner(ds).rename(columns={"type": "code"})
+    long = views.by_signatory(ds)
+    return long[long["country"] == long["partner"]].rename(columns={"category": "code"})
+
+
+def matrix_rows(ds: Dataset, long: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """Agreements per partner, value and origin ('n'; 'added' repeats it for added ones), and a
+    zero row per cell, so that a cell the switch empties still shows: Vega-Lite sums them after
+    the switch has filtered them, and the rows stay as many as the cells, whatever the data."""
+    cells = long.drop_duplicates(["id", "partner", "code"])
+    counted = cells.groupby(["partner", "code", "origin"]).size().rename("n").reset_index()
+    empty = pd.MultiIndex.from_product(
         [list(ds.vocabulary.partners), list(labels)], names=["partner", "code"]
-    )
-    grid = counts.reindex(full, fill_value=0).reset_index()
-    # One row per agreement in a cell, plus an empty row per cell, so that a cell the switch
-    # empties still shows; Vega-Lite counts the rows after the switch has filtered them.
-    rows = long.drop_duplicates(["id", "partner", "code"])[["partner", "code", "origin"]]
-    rows = pd.concat(
-        [rows.assign(n=1), grid[["partner", "code"]].assign(origin="seed", n=0)],
-        ignore_index=True,
-    )
+    ).to_frame(index=False)
+    rows = pd.concat([counted, empty.assign(origin="seed", n=0)], ignore_index=True)
     rows["added"] = rows["n"].where(rows["origin"] == "added", 0)
     rows["partner_label"] = rows["partner"].map(ds.vocabulary.partners)
     rows["label"] = rows["code"].map(labels)
-    grid["partner_label"] = grid["partner"].map(ds.vocabulary.partners)
-    grid["label"] = grid["code"].map(labels)
-    gap = ""
-    seed = views.seed_only(ds)
-    if dimension == "domain":
-        finding = findings.domain_reach(ds)
-        gap = finding.facts["absent_sentence"] + " "
-        seed_title = findings.domain_reach(seed).title
-    else:
-        finding = findings.most_common(ds, dimension)
-        seed_title = findings.most_common(seed, dimension).title
-    title = finding.title
-    present = [labels[c] for c in labels]
+    return rows
+
+
+def partner_columns(ds: Dataset, column: str) -> alt.X:
+    """The matrix's partner columns, named on top; upright over columns too narrow for the names
+    (column: the width of one, as a Vega expression)."""
+    upright = f"({column} < {MATRIX_HEADER_WIDTH})"
+    return alt.X(
+        "partner_label:N",
+        title=None,
+        sort=list(ds.vocabulary.partners.values()),
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=alt.ExprRef(f"({upright} ? -90 : 0)"),
+            labelAlign=alt.ExprRef(f"({upright} ? 'left' : 'center')"),
+            labelBaseline=alt.ExprRef(f"({upright} ? 'middle' : 'bottom')"),
+        ),
+    )
+
+
+def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, top_count: int):
+    """Cells shaded by their count, each with its count and (+n) the added agreements among them:
+    on one line where the column holds it, else on two."""
+    column = f"{plot_width(MATRIX_WIDTH)} / {len(ds.vocabulary.partners)}"
+    one_line = (
+        f"(length(datum.agreements + ' (+' + datum.added + ')') * {MATRIX_CHAR_WIDTH} + 6"
+        f" <= {column})"
+    )
     base = (
         alt.Chart(rows)
         .transform_filter(switch_filter())
@@ -707,16 +907,11 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
         )
         .transform_calculate(
             shown="datum.agreements == 0 ? '·' : datum.added == 0 ? '' + datum.agreements"
-            " : datum.agreements + ' (+' + datum.added + ')'"
+            f" : datum.agreements + ({one_line} ? ' ' : '\\n') + '(+' + datum.added + ')'"
         )
         .encode(
-            x=alt.X(
-                "partner_label:N",
-                title=None,
-                sort=list(ds.vocabulary.partners.values()),
-                axis=alt.Axis(orient="top", labelAngle=0),
-            ),
-            y=alt.Y("label:N", title=None, sort=present, axis=alt.Axis(labelLimit=330)),
+            x=partner_columns(ds, column),
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=330)),
             tooltip=[
                 alt.Tooltip("partner_label:N", title="Partner"),
                 alt.Tooltip("label:N", title=heading),
@@ -725,24 +920,44 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
             ],
         )
     )
-    top_count = max(int(grid["agreements"].max()), 1)
+    shade = alt.Scale(domain=[0, top_count], range=["#F2F2F2", "#08306B"])
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "agreements:Q",
-            title="Agreements",
-            legend=None,
-            scale=alt.Scale(domain=[0, top_count], range=["#F2F2F2", "#08306B"]),
-        )
+        color=alt.Color("agreements:Q", title="Agreements", legend=None, scale=shade)
     )
-    text = base.mark_text(fontSize=11).encode(
-        text="shown:N",
-        color=alt.condition(
-            alt.datum.agreements > top_count / 2, alt.value("white"), alt.value("#222222")
-        ),
+    # Vega sets a text's first line at the cell's middle: two lines start half a line higher.
+    two_lines = "indexof(datum.shown, '\\n') >= 0"
+    dark = alt.datum.agreements > top_count / 2
+    text = base.mark_text(
+        fontSize=11, lineBreak="\n", dy=alt.ExprRef(f"{two_lines} ? -6 : 0")
+    ).encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value(TEXT_COLOUR)))
+    return cells + text
+
+
+def partner_matrix(ds: Dataset, dimension: str) -> Figure:
+    """Partner x domain, type or ministry category: how many agreements fall in each cell."""
+    heading, vocabulary_name = MATRIX_DIMENSIONS[dimension]
+    labels = getattr(ds.vocabulary, vocabulary_name)
+    rows = matrix_rows(ds, matrix_long(ds, dimension), labels)
+    order = list(labels.values())
+    cells = rows.groupby(["partner_label", "label"])[["n", "added"]].sum()
+    cells = cells.reindex(
+        pd.MultiIndex.from_product([list(ds.vocabulary.partners.values()), order])
     )
-    chart = origin_switch(cells + text).properties(
-        width=style.WIDTH - 220, height=style.ROW_HEIGHT * 1.2 * len(present)
+    grid = cells.reset_index().set_axis(
+        ["Partner", heading, "Agreements", ORIGIN_DOMAIN[1]], axis=1
     )
+    top_count = max(int(grid["Agreements"].max()), 1)
+    chart = origin_switch(matrix_layers(ds, rows, heading, order, top_count)).properties(
+        width=MATRIX_WIDTH, height=style.ROW_HEIGHT * 1.2 * len(labels)
+    )
+    seed = views.seed_only(ds)
+    if dimension == "domain":
+        title = findings.domain_reach(ds).title
+        gap = findings.domain_reach(ds).facts["absent_sentence"] + " "
+        seed_title = findings.domain_reach(seed).title
+    else:
+        title, gap = findings.most_common(ds, dimension).title, ""
+        seed_title = findings.most_common(seed, dimension).title
     subtitle = gap + (
         f"Agreements per partner and {heading.lower()}; darker cells hold more agreements; "
         f"(+n): of them, added since the seed. Seed table alone: {seed_title}."
@@ -750,64 +965,82 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
     description = listing(
         f"Matrix of agreements by partner and {heading.lower()}: ",
         (
-            f"{r['partner_label']} {r['label']} {r['agreements']}"
+            f"{r['Partner']} {r[heading]} {r['Agreements']}"
             for _, r in grid.iterrows()
-            if r["agreements"]
+            if r["Agreements"]
         ),
     )
-    added = rows.groupby(["partner", "code"])["added"].sum()
-    plotted = grid.assign(added=grid.set_index(["partner", "code"]).index.map(added))
-    plotted = plotted[["partner_label", "label", "agreements", "added"]].set_axis(
-        ["Partner", heading, "Agreements", ORIGIN_DOMAIN[1]], axis=1
-    )
-    return finish(chart, ds, title, subtitle, description, data=plotted)
+    return finish(chart, ds, title, subtitle, description, data=grid)
 
 
 # --- Lineage --------------------------------------------------------------------------------
 
 
-def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
-    """Agreements that grew out of an earlier agreement in the dataset, drawn parent to child."""
-    links = views.lineage(ds, partner)
-    agreements = ds.agreements.set_index("id")
-    depth: dict[str, int] = {}
+def lineage_depth(agreements: pd.DataFrame, node: str) -> int:
+    """How many generations separate an agreement from its earliest ancestor in the dataset."""
+    depth = 0
+    while parent := agreements.at[node, "parent_id"]:
+        node, depth = parent, depth + 1
+    return depth
 
-    def level(node: str) -> int:
-        parent = agreements.at[node, "parent_id"]
-        if node not in depth:
-            depth[node] = 0 if not parent else level(parent) + 1
-        return depth[node]
 
+def lineage_rows(links: pd.DataFrame, agreements: pd.DataFrame) -> pd.DataFrame:
+    """The linked agreements a row each, every child under its parent: id, family (the first
+    ancestor shown), level (its generation: the column it is drawn in) and row."""
     nodes = sorted(set(links["parent_id"]) | set(links["child_id"]))
-    for node in nodes:
-        level(node)
-    # Order rows so that children sit under their parent.
-    rows: list[str] = []
+    children = links.groupby("parent_id")["child_id"].agg(sorted)
+    placed = []
+    for root in [n for n in nodes if agreements.at[n, "parent_id"] not in nodes]:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            placed.append((node, root))
+            stack += reversed(children.get(node, []))
+    frame = pd.DataFrame(placed, columns=["id", "family"])
+    frame["row"] = range(len(frame))
+    frame["level"] = [lineage_depth(agreements, n) for n in frame["id"]]
+    return frame
 
-    def place(node: str) -> None:
-        rows.append(node)
-        for child in sorted(links.loc[links["parent_id"] == node, "child_id"]):
-            if child in nodes:
-                place(child)
 
-    for root in [n for n in nodes if depth[n] == 0 or agreements.at[n, "parent_id"] not in nodes]:
-        place(root)
-    frame = pd.DataFrame({"id": rows})
-    frame["row"] = range(len(rows))
-    frame["level"] = frame["id"].map(depth)
-    frame["name"] = frame["id"].map(agreements["name"])
-    frame["label"] = frame["id"].map(agreements["label"])
-    frame["partner_label"] = frame["id"].map(
-        lambda i: " and ".join(ds.vocabulary.partners[p] for p in agreements.at[i, "partners"])
+def largest_families(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """At most LINEAGE_ROWS rows: the largest families whole (or the largest cut at the limit),
+    and a note that says what is left out."""
+    if len(frame) <= LINEAGE_ROWS:
+        return frame, ""
+    size = frame.groupby("family")["id"].transform("size")
+    ordered = frame.assign(size=size).sort_values(["size", "row"], ascending=[False, True])
+    fits = ordered.drop_duplicates("family").set_index("family")["size"].cumsum() <= LINEAGE_ROWS
+    kept = ordered[ordered["family"].map(fits)] if fits.iloc[0] else ordered.head(LINEAGE_ROWS)
+    note = (
+        "Too many to draw: the largest families are shown "
+        f"({kept['family'].nunique()} of {frame['family'].nunique():,}; {len(kept)} of the "
+        f"{len(frame):,} agreements with a parent or a child in the dataset)."
     )
-    frame["first_partner"] = frame["id"].map(
-        lambda i: ds.vocabulary.partners[agreements.at[i, "partners"][0]]
-    )
-    frame["when"] = frame["id"].map(
-        lambda i: style.date_text(agreements.at[i, "announced_date"], agreements.at[i, "precision"])
+    return kept.drop(columns="size").assign(row=range(len(kept))).reset_index(drop=True), note
+
+
+def lineage_frame(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with what the diagram and its tooltip say of each agreement."""
+    agreements = ds.agreements.set_index("id")
+    partners = agreements.loc[rows["id"], "partners"].to_numpy()
+    frame = rows.drop(columns="family").assign(
+        name=rows["id"].map(agreements["name"]),
+        label=rows["id"].map(agreements["label"]),
+        partner_label=[" and ".join(ds.vocabulary.partners[p] for p in ps) for ps in partners],
+        first_partner=[ds.vocabulary.partners[ps[0]] for ps in partners],
+        when=[
+            style.date_text(agreements.at[i, "announced_date"], agreements.at[i, "precision"])
+            for i in rows["id"]
+        ],
     )
     frame["caption"] = frame["label"] + " (" + frame["partner_label"] + ")"
-    frame = views.with_origin(ds, frame)
+    return views.with_origin(ds, frame)
+
+
+def lineage_lines(
+    frame: pd.DataFrame, links: pd.DataFrame, x_scale: alt.Scale, y_scale: alt.Scale
+) -> alt.Chart:
+    """A line from each parent's place to each child's."""
     position = frame.set_index("id")
     edges = links.assign(
         x=links["parent_id"].map(position["level"]),
@@ -815,21 +1048,7 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
         x2=links["child_id"].map(position["level"]),
         y2=links["child_id"].map(position["row"]),
     )
-    count = len(links)
-    where = f" for {ds.vocabulary.partners[partner]}" if partner else ""
-    title = (
-        f"{style.plural(count, 'agreement').capitalize()}{where} grew out of an earlier one in the dataset"
-        if count != 1
-        else f"One agreement{where} grew out of an earlier one in the dataset"
-    )
-    height = style.ROW_HEIGHT * 1.4 * max(len(rows), 2)
-    x_scale = alt.Scale(domain=[-0.1, max(frame["level"].max(), 1) + 1.6])
-    deepest = max(int(frame["level"].max()) if len(frame) else 0, 1)
-    limit = int(style.WIDTH * 1.5 / (deepest + 1.7)) - 12
-    y_scale = alt.Scale(domain=[-0.6, max(len(rows) - 0.4, 1)], reverse=True)
-    x = alt.X("level:Q", axis=None, scale=x_scale)
-    y = alt.Y("row:Q", axis=None, scale=y_scale)
-    lines = (
+    return (
         alt.Chart(edges)
         .mark_rule(color=style.NEUTRAL, strokeWidth=1.5)
         .encode(
@@ -839,6 +1058,16 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
             y2="y2:Q",
         )
     )
+
+
+def lineage_layers(ds: Dataset, frame: pd.DataFrame, links: pd.DataFrame) -> alt.LayerChart:
+    """Lines from each parent (left) to its children (right), a point and a caption per row."""
+    deepest = max(int(frame["level"].max()) if len(frame) else 0, 1)
+    x_scale = alt.Scale(domain=[-0.1, max(frame["level"].max(), 1) + 1.6])
+    y_scale = alt.Scale(domain=[-0.6, max(len(frame) - 0.4, 1)], reverse=True)
+    x = alt.X("level:Q", axis=None, scale=x_scale)
+    y = alt.Y("row:Q", axis=None, scale=y_scale)
+    lines = lineage_lines(frame, links, x_scale, y_scale)
     scales = partner_scale(ds, "first_partner")
     points = (
         alt.Chart(frame)
@@ -858,19 +1087,37 @@ def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
             ],
         )
     )
+    # No wider than the room right of the deepest level: the column's edge cuts nothing.
+    limit = int(style.WIDTH * 1.5 / (deepest + 1.7)) - 12
     labels = (
         alt.Chart(frame)
-        # No wider than the room right of the deepest level: the column's edge cuts nothing.
         .mark_text(align="left", dx=10, fontSize=11, limit=limit)
         .encode(x=x, y=y, text="caption:N", tooltip=alt.Tooltip("caption:N", title="Agreement"))
     )
-    chart = (lines + points + labels).properties(width=style.WIDTH, height=height)
+    return lines + points + labels
+
+
+def lineage_chart(ds: Dataset, partner: str | None = None) -> Figure:
+    """Agreements that grew out of an earlier agreement in the dataset, drawn parent to child."""
+    links = views.lineage(ds, partner)
+    rows, note = largest_families(lineage_rows(links, ds.agreements.set_index("id")))
+    frame = lineage_frame(ds, rows)
+    drawn = links[links["child_id"].isin(frame["id"]) & links["parent_id"].isin(frame["id"])]
+    height = style.ROW_HEIGHT * 1.4 * max(len(frame), 2)
+    chart = lineage_layers(ds, frame, drawn).properties(width=style.WIDTH, height=height)
+    count = len(links)
+    where = f" for {ds.vocabulary.partners[partner]}" if partner else ""
+    title = (
+        f"{style.plural(count, 'agreement').capitalize()}{where} grew out of an earlier one in the dataset"
+        if count != 1
+        else f"One agreement{where} grew out of an earlier one in the dataset"
+    )
     subtitle = "A line joins each agreement (right) to the one it grew out of (left)."
     description = listing(
         "Lineage diagram: ",
-        (f"{r['child_name']} grew out of {r['parent_name']}" for _, r in links.iterrows()),
+        (f"{r['child_name']} grew out of {r['parent_name']}" for _, r in drawn.iterrows()),
     )
-    return finish(chart, ds, title, subtitle, description, key="point")
+    return finish(chart, ds, title, subtitle, description, note, key="point")
 
 
 # --- Selection flow -------------------------------------------------------------------------
@@ -896,9 +1143,8 @@ FLOW_ARROWS = [
 BOX_WIDTH, BOX_HEIGHT = 28, 16
 
 
-def flow_chart(ds: Dataset) -> Figure:
-    """The selection as a flow (as systematic reviews draw it): seed rows, candidates found
-    after the seed table, screened, and included, borderline or excluded, into the dataset."""
+def flow_counts(ds: Dataset) -> tuple[dict, dict]:
+    """Each box's label and count."""
     flow = views.selection_flow(ds).set_index("stage")
     n = flow["agreements"]
     labels = {
@@ -912,6 +1158,11 @@ def flow_chart(ds: Dataset) -> Figure:
         "screened": int(n["candidates"]),
         "dataset": int(n["seed"] + n["included"]),
     }
+    return labels, counts
+
+
+def flow_boxes(labels: dict, counts: dict) -> pd.DataFrame:
+    """A box per stage: its corners, and its label and count placed at its middle."""
     boxes = pd.DataFrame(
         [
             {
@@ -924,7 +1175,7 @@ def flow_chart(ds: Dataset) -> Figure:
             for k, (x, y) in FLOW_BOXES.items()
         ]
     )
-    boxes = boxes.assign(
+    return boxes.assign(
         x1=boxes["x"] - BOX_WIDTH / 2,
         x2=boxes["x"] + BOX_WIDTH / 2,
         y1=boxes["y"] - BOX_HEIGHT / 2,
@@ -933,23 +1184,32 @@ def flow_chart(ds: Dataset) -> Figure:
         text_y=boxes["y"] - boxes["text"].str.count("\n") * 2,
     )
 
-    def point(end) -> tuple[float, float]:
-        if isinstance(end[0], str):
-            x, y = FLOW_BOXES[end[0]]
-            return x, y + (BOX_HEIGHT / 2 if end[1] == "bottom" else -BOX_HEIGHT / 2)
-        return end
 
-    # An arrow head where a path enters a box; a path that ends on another line joins it.
-    segments = pd.DataFrame(
+def flow_point(end) -> tuple[float, float]:
+    """Where an arrow's end sits: a box's top or bottom middle, or a point given as is."""
+    if isinstance(end[0], str):
+        x, y = FLOW_BOXES[end[0]]
+        return x, y + (BOX_HEIGHT / 2 if end[1] == "bottom" else -BOX_HEIGHT / 2)
+    return end
+
+
+def flow_segments() -> pd.DataFrame:
+    """The arrows' straight pieces; an arrow head where a path enters a box (a path that ends
+    on another line joins it)."""
+    return pd.DataFrame(
         [
             {
-                **dict(zip(["x", "y", "x2", "y2"], [*point(a), *point(b)], strict=True)),
+                **dict(zip(["x", "y", "x2", "y2"], [*flow_point(a), *flow_point(b)], strict=True)),
                 "head": b is path[-1] and isinstance(b[0], str),
             }
             for path in FLOW_ARROWS
             for a, b in zip(path, path[1:], strict=False)
         ]
     )
+
+
+def flow_layers(boxes: pd.DataFrame, segments: pd.DataFrame) -> alt.LayerChart:
+    """Lines, arrow heads, then the boxes and their text over them."""
     x_scale = alt.Scale(domain=[0, 114])
     y_scale = alt.Scale(domain=[0, 100], reverse=True)
     x = alt.X("x:Q", axis=None, scale=x_scale)
@@ -966,7 +1226,7 @@ def flow_chart(ds: Dataset) -> Figure:
     )
     text = (
         alt.Chart(boxes)
-        .mark_text(lineBreak="\n", fontSize=10, color="#222222", baseline="middle")
+        .mark_text(lineBreak="\n", fontSize=10, color=TEXT_COLOUR, baseline="middle")
         .encode(
             x=x,
             y=alt.Y("text_y:Q", axis=None, scale=y_scale),
@@ -986,7 +1246,15 @@ def flow_chart(ds: Dataset) -> Figure:
             x=alt.X("x2:Q", axis=None, scale=x_scale), y=alt.Y("y2:Q", axis=None, scale=y_scale)
         )
     )
-    chart = (lines + arrows + rects + text).properties(width=style.WIDTH, height=300)
+    return lines + arrows + rects + text
+
+
+def flow_chart(ds: Dataset) -> Figure:
+    """The selection as a flow (as systematic reviews draw it): seed rows, candidates found
+    after the seed table, screened, and included, borderline or excluded, into the dataset."""
+    labels, counts = flow_counts(ds)
+    chart = flow_layers(flow_boxes(labels, counts), flow_segments())
+    chart = chart.properties(width=style.WIDTH, height=300)
     title = (
         f"{counts['candidates']} candidates found after the seed table: {counts['included']} "
         f"included, {counts['borderline']} borderline, {counts['excluded']} excluded"
