@@ -10,11 +10,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book build . -W -n --keep-going
 
-# Debian packages: fonts for the charts' PDF renderings; TeX and CJK fonts for the PDF (source
-# titles in Japanese and Korean); Chromium for the browser tests.
+# Debian packages: fonts for the charts' PDF renderings; TeX, the body font (TeX Gyre Pagella) and
+# CJK fonts for the PDF (source titles in Japanese and Korean); Chromium for the browser tests.
 DEB_BOOK := fonts-dejavu-core
 DEB_PDF := $(DEB_BOOK) texlive-xetex latexmk texlive-fonts-recommended texlive-latex-extra \
-	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk poppler-utils
+	texlive-plain-generic texlive-lang-cjk texlive-lang-chinese fonts-noto-cjk fonts-texgyre poppler-utils
 DEB_TEST := $(DEB_PDF) chromium
 
 .PHONY: book pdf briefs test test-fast check reviewed lint clean bench debian-book debian-pdf debian-test

@@ -6,9 +6,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pytest
 import yaml
+from PIL import Image
 from pypdf import PdfReader
 
 from indopacific_st import charts, facts, views
@@ -50,7 +52,7 @@ def chars_by_page(path) -> list[list[dict]]:
     with pdfplumber.open(str(path)) as pdf:
         return [
             [
-                {k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "size")}
+                {k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "size", "fontname")}
                 | {"width": page.width, "height": page.height}
                 for c in page.chars
             ]
@@ -276,3 +278,142 @@ def test_figure_numbers_match_the_web_edition(pdf_text, html_dir):
         web += re.findall(r'caption-number">Fig\. (\d+)', html)
     printed = re.findall(r"Fig\. (\d+(?:\.\d+)?):", pdf_text)
     assert printed == web
+
+
+# --- Page layout: running heads, filled pages, the cover (print style, reportstyle.sty) -------
+
+CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "_config.yml").read_text("utf-8"))
+SHORT_TITLE = CONFIG["sphinx"]["config"]["report_short_title"]
+ONLINE_URL = CONFIG["html"]["baseurl"]
+BODY_FONT = re.search(
+    r"\\setmainfont\{([^}]+)\}", CONFIG["sphinx"]["config"]["latex_elements"]["fontpkg"]
+).group(1)
+# The text block lies 1 in from the top and bottom of the sheet (Sphinx's geometry); the running
+# head sits above it and the page number below it.
+BLOCK_MARGIN = 72
+HEAD_ZONE = BLOCK_MARGIN - 4
+# Page images for measuring how full a page is: 36 dpi, one pixel per 2 pt; a pixel darker than
+# INK holds text, a rule, a chart or a table's shading.
+FILL_DPI = 36
+INK = 230
+# Lines closer than this belong to one block of text (or one chart); a wider gap is empty page.
+BLOCK_GAP = 24
+# A body page that does not end a chapter is at least this full; a page of figures alone, more.
+LEAST_FILLED = 0.5
+LEAST_FILLED_BY_FIGURES = 0.75
+
+
+def filled_share(image: Path) -> float:
+    """How much of the text block's height holds something (text, rules, charts, shading)."""
+    with Image.open(image) as page:
+        pixels = np.asarray(page.convert("L"))
+    margin = round(BLOCK_MARGIN * FILL_DPI / 72)
+    rows = (pixels[margin:-margin] < INK).any(axis=1)
+    gap = BLOCK_GAP * FILL_DPI / 72
+    filled, start, end = 0, None, None
+    for row in np.flatnonzero(rows):
+        if end is not None and row - end <= gap:
+            end = row
+            continue
+        if end is not None:
+            filled += end - start + 1
+        start = end = row
+    if end is not None:
+        filled += end - start + 1
+    return filled / len(rows)
+
+
+def margin_text(chars: list[dict], inside) -> str:
+    """The text of the characters in one margin, left to right, without spaces."""
+    return "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]) if inside(c))
+
+
+@pytest.fixture(scope="module")
+def page_layout(pdf_path, pdf_chars, tmp_path_factory) -> list[dict]:
+    """Per page: its label, running head, foot, how full it is and how much body text it holds."""
+    folder = tmp_path_factory.mktemp("pages")
+    subprocess.run(
+        ["pdftoppm", "-r", str(FILL_DPI), "-gray", str(pdf_path), str(folder / "page")], check=True
+    )
+    images = sorted(folder.glob("page-*.pgm"))
+    labels = PdfReader(str(pdf_path)).page_labels
+    assert len(images) == len(pdf_chars) == len(labels)
+    return [
+        {
+            "label": label,
+            "head": margin_text(chars, lambda c: c["bottom"] < HEAD_ZONE),
+            "foot": margin_text(chars, lambda c: c["top"] > c["height"] - HEAD_ZONE),
+            "filled": filled_share(image),
+            "body_text": sum(BODY_FONT.replace(" ", "") in c["fontname"] for c in chars),
+        }
+        for label, chars, image in zip(labels, pdf_chars, images, strict=True)
+    ]
+
+
+@pytest.fixture(scope="module")
+def chapter_starts(pdf_path) -> dict[int, str]:
+    """The page index each chapter (and the executive summary) opens on, with its title."""
+    reader = PdfReader(str(pdf_path))
+    return {
+        reader.get_destination_page_number(item): item.title
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+
+
+def chapter_of_each_page(chapter_starts, count: int) -> list[str | None]:
+    """The chapter each page belongs to; None before the executive summary (cover, contents)."""
+    current, found = None, []
+    for index in range(count):
+        current = chapter_starts.get(index, current)
+        found.append(current)
+    return found
+
+
+def test_running_heads_name_the_chapter_and_the_report(page_layout, chapter_starts):
+    chapters = chapter_of_each_page(chapter_starts, len(page_layout))
+    cover = page_layout[0]
+    assert squeeze(SHORT_TITLE) not in cover["head"] and not cover["foot"], "cover has a head"
+    for index, (page, chapter) in enumerate(zip(page_layout, chapters, strict=True)):
+        if index == 0:
+            continue
+        where = f"page {index + 1} ({page['label']})"
+        assert page["foot"] == page["label"], f"{where}: foot reads {page['foot']!r}"
+        if chapter is None or index in chapter_starts:
+            # Front matter and chapter openings carry the page number only.
+            assert not page["head"], f"{where}: a running head on an opening page: {page['head']}"
+        else:
+            assert squeeze(page["head"]) == squeeze(chapter + SHORT_TITLE), (
+                f"{where}: running head {page['head']!r}, expected {chapter!r} and the short title"
+            )
+
+
+def test_no_page_is_left_near_empty_by_a_float(page_layout, chapter_starts):
+    """A body page is full unless it ends a chapter; figures alone on a page fill most of it."""
+    ends = {start - 1 for start in chapter_starts} | {len(page_layout) - 1}
+    sparse = []
+    for index in range(min(chapter_starts), len(page_layout)):
+        page = page_layout[index]
+        # Body text sets in the body font; chart text, captions and heads in the sans.
+        least = LEAST_FILLED_BY_FIGURES if page["body_text"] < 40 else LEAST_FILLED
+        if index not in ends and page["filled"] < least:
+            sparse.append(f"page {index + 1} ({page['label']}): {page['filled']:.0%} filled")
+    assert not sparse, "pages left near-empty: " + "; ".join(sparse)
+
+
+def test_cover_and_briefs_give_the_one_online_address(pdf_path, brief_paths):
+    cover = PdfReader(str(pdf_path)).pages[0].extract_text()
+    assert squeeze(ONLINE_URL) in squeeze(cover), "the cover does not give the online address"
+    for path in brief_paths.values():
+        text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+        assert squeeze(ONLINE_URL) in squeeze(text), f"{path.name}: no online address"
+
+
+def test_the_online_address_is_set_once():
+    """html.baseurl is the one address; CITATION.cff states the same, and no other is set."""
+    root = Path(__file__).resolve().parents[1]
+    citation = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["url"] == ONLINE_URL
+    addresses = set(re.findall(r"https?://[^\s\"'<>]+", (root / "_config.yml").read_text("utf-8")))
+    others = {a for a in addresses if a != ONLINE_URL and "creativecommons.org" not in a}
+    assert not others, f"a second online address in _config.yml: {others}"

@@ -12,8 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import yaml
-
 from indopacific_st import guards
 from indopacific_st.dataset import find_root, load
 from indopacific_st.validation import DataError
@@ -76,12 +74,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_briefs(ds) -> int:
-    """The partner briefs, with the online edition's address from _config.yml."""
+    """The partner briefs, in the print style and with the online address of _config.yml."""
     from indopacific_st import briefs
 
-    config = yaml.safe_load((Path(ds.root) / "_config.yml").read_text(encoding="utf-8"))
-    url = config["parse"]["myst_substitutions"]["online_url"]
-    for path in briefs.build(ds, Path(ds.root) / "_build" / "briefs", url):
+    for path in briefs.build(ds, Path(ds.root) / "_build" / "briefs"):
         print(f"Brief: {path}")
     return 0
 

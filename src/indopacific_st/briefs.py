@@ -8,42 +8,49 @@ paragraphs are not repeated, but when any of them is stale the brief says so on 
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from indopacific_st import bibliography, charts, facts, guards, style, views
+from indopacific_st import bibliography, charts, facts, guards, print_style, style, views
 from indopacific_st.dataset import Dataset
 from indopacific_st.validation import SOURCE_KINDS
 
-ORGANISATION = "Indo-Pacific S\\&T Agreements Project"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-TEX_SPECIALS = re.compile(r"([&%$#_{}])")
 WATCH_COUNT = 4  # latest recorded events listed under "What to watch"
 
+# The book's print style in a short document: its fonts (from _config.yml), colours, heads and
+# titles. The first page opens with a band in the charts' U.S. grey and the partner's colour.
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=1.8cm,top=2.6cm,bottom=2.4cm,headheight=14pt]{geometry}
-\usepackage{fontspec}
-\setmainfont{DejaVu Serif}
-\setsansfont{DejaVu Sans}
-\usepackage{xeCJK}
-\setCJKmainfont{Noto Serif CJK JP}
-\xeCJKDeclareCharClass{HalfLeft}{"2018, "201C}
-\xeCJKDeclareCharClass{HalfRight}{"2019, "201D}
-\xeCJKDeclareCharClass{Default}{"2013, "2014, "2026}
+\usepackage{xcolor}
+<<fonts>>
+<<colours>>
 \usepackage{graphicx}
+\usepackage{tikz}
 \usepackage{xurl}
+\urlstyle{same}
 \usepackage[hidelinks]{hyperref}
 \usepackage{fancyhdr}
 \usepackage{enumitem}
+\usepackage{titlesec}
+\usepackage{needspace}
 \setlist{itemsep=2pt,topsep=4pt}
+\titleformat{\section}{\sffamily\bfseries\large\color{ReportInk}}{}{0pt}{}
+\titlespacing*{\section}{0pt}{12pt plus 3pt minus 2pt}{4pt}
+\newcommand{\BriefHeadFont}{\sffamily\footnotesize\color{ReportGrey}}
 \pagestyle{fancy}
 \fancyhf{}
-\renewcommand{\headrulewidth}{0.4pt}
+\renewcommand{\headrule}{{\color{ReportRule}\hrule height\headrulewidth \vskip-\headrulewidth}}
+\fancypagestyle{plain}{\fancyhf{}\fancyfoot[R]{\BriefHeadFont\thepage}%
+  \renewcommand{\headrulewidth}{0pt}}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{5pt}
+\linespread{1.05}
 \raggedbottom
+\renewcommand{\topfraction}{0.9}
+\renewcommand{\textfraction}{0.07}
+\renewcommand{\floatpagefraction}{0.8}
 """
 
 
@@ -51,7 +58,7 @@ def tex(text: object) -> str:
     """Text from the data, shown literally in LaTeX."""
     value = " ".join(str(text).split())
     value = value.replace("\\", "\\textbackslash{}")
-    value = TEX_SPECIALS.sub(r"\\\1", value)
+    value = print_style.latex_escape(value)
     return value.replace("~", "\\textasciitilde{}").replace("^", "\\textasciicircum{}")
 
 
@@ -136,50 +143,83 @@ def stale_notice(ds: Dataset, partner: str) -> str:
     )
 
 
-def document(ds: Dataset, partner: str, url: str, figures: list[tuple[str, float]]) -> str:
-    """The LaTeX source of one partner's brief."""
+def cover(ds: Dataset, partner: str, look: dict[str, str]) -> str:
+    """The first page's band: the report's grey with the partner's colour under it, the title in
+    it; then the edition's facts, the licence and how to cite."""
     label = tex(ds.vocabulary.partners[partner])
-    entries = ds_entries(ds)
+    organisation = tex(look["organisation"])
     updated = f"{ds.updated.day} {ds.updated:%B %Y}"
     version = tex(ds.version)
     title = f"U.S. Science and Technology Agreements with {label}"
-    cite = (
-        f"{ORGANISATION}, \\emph{{{title}: partner brief}}, data version {version} ({updated}), "
-        f"\\url{{{url}}}."
+    return (
+        "\\thispagestyle{plain}\n"
+        "\\begin{tikzpicture}[remember picture,overlay]\n"
+        "\\fill[ReportInk] (current page.north west) rectangle ([yshift=-4.4cm]current page.north east);\n"
+        f"\\fill[ReportPartner{partner}] ([yshift=-4.4cm]current page.north west) "
+        "rectangle ([yshift=-4.8cm]current page.north east);\n"
+        "\\node[anchor=north west,text width=17cm,align=left,inner sep=0pt] "
+        "at ([xshift=1.8cm,yshift=-1.3cm]current page.north west) {"
+        f"{{\\sffamily\\small\\color{{white!80!ReportInk}}PARTNER BRIEF \\quad {organisation}\\par}}"
+        "\\vspace{0.5cm}"
+        f"{{\\sffamily\\bfseries\\LARGE\\color{{white}}\\spaceskip=\\fontdimen2\\font\\hyphenpenalty=10000 \\exhyphenpenalty=10000 {title}\\par}}}};\n"
+        "\\end{tikzpicture}\n"
+        "\\vspace*{2.4cm}\n\n"
+        f"{{\\sffamily\\small Data version {version}, updated {updated}. Full report, with "
+        f"interactive charts and the data: \\url{{{look['url']}}}\\par}}\n"
+        f"{{\\sffamily\\small Cite as: {organisation}, \\emph{{{title}: partner brief}}, "
+        f"data version {version} ({updated}), \\url{{{look['url']}}}. "
+        f"Text and data licensed under CC BY 4.0 (\\url{{{LICENCE_URL}}}).\\par}}\n"
     )
-    charts_tex = "\n".join(
-        # No narrower than the print rendering allows: chart text stays at 7 pt or more.
-        f"\\begin{{center}}\\includegraphics[width={width:.0f}pt]{{{name}}}\\end{{center}}"
+
+
+def chart_floats(figures: list[tuple[str, float]]) -> str:
+    """The partner's charts, each no narrower than its print rendering allows (chart text stays
+    at 7 pt or more). They float to the top of a page when they do not fit where they are called,
+    and the text runs on, so no page is left half empty (a chart carries its own title)."""
+    return "\n".join(
+        f"\\begin{{figure}}[!htb]\\centering\\includegraphics[width={width:.0f}pt]{{{name}}}"
+        "\\end{figure}"
         for name, width in figures
     )
+
+
+def watch_section(ds: Dataset, partner: str) -> str:
     watch = watch_items(ds, partner) or ["\\item No later event is recorded."]
     return (
-        PREAMBLE
-        + f"\\fancyhead[L]{{\\small\\sffamily {title}}}\n"
-        + f"\\fancyhead[R]{{\\small\\sffamily Partner brief, data version {version}}}\n"
-        + "\\fancyfoot[C]{\\small\\thepage}\n"
+        # The heading stays with its first items, not alone at the foot of a page.
+        "\\Needspace{8\\baselineskip}\\section*{What to watch}\n"
+        "The latest activity the sources record:\n"
+        "\\begin{itemize}\n" + "\n".join(watch) + "\n\\end{itemize}\n"
+    )
+
+
+def document(
+    ds: Dataset, partner: str, look: dict[str, str], figures: list[tuple[str, float]]
+) -> str:
+    """The LaTeX source of one partner's brief."""
+    label = tex(ds.vocabulary.partners[partner])
+    entries = ds_entries(ds)
+    preamble = PREAMBLE.replace("<<fonts>>", look["fonts"]).replace(
+        "<<colours>>", print_style.colour_definitions()
+    )
+    return (
+        preamble
+        + f"\\fancyhead[L]{{\\BriefHeadFont Partner brief: {label}}}\n"
+        + f"\\fancyhead[R]{{\\BriefHeadFont {tex(look['short_title'])}}}\n"
+        + "\\fancyfoot[R]{\\BriefHeadFont\\thepage}\n"
         + "\\begin{document}\n"
-        + f"{{\\sffamily\\small {ORGANISATION} \\hfill Partner brief\\par}}\n\\vspace{{1em}}\n"
-        + f"{{\\sffamily\\bfseries\\LARGE {title}\\par}}\n\\vspace{{0.5em}}\n"
-        + f"{{\\sffamily Data version {version}, updated {updated}. "
-        + f"Full report and interactive charts: \\url{{{url}}}\\par}}\n"
-        + "{\\sffamily\\small Text and data licensed under CC BY 4.0 "
-        + f"(\\url{{{LICENCE_URL}}}).\\par}}\n\\vspace{{1em}}\n"
+        + cover(ds, partner, look)
         + stale_notice(ds, partner)
         + "\\section*{Key numbers}\n\\begin{itemize}\n"
         + "\n".join(f"\\item {line}" for line in key_numbers(ds, partner))
         + "\n\\end{itemize}\n"
-        + charts_tex
-        + "\n\\section*{What to watch}\nThe latest activity the sources record:\n"
-        + "\\begin{itemize}\n"
-        + "\n".join(watch)
-        + "\n\\end{itemize}\n"
+        + chart_floats(figures)
+        + watch_section(ds, partner)
         + "\\section*{The agreements and their sources}\n"
         + "Official sources where there are any, otherwise the best available; the full report "
         + "lists every source.\n\\begin{itemize}\n"
         + "\n".join(agreement_items(ds, partner, entries))
         + "\n\\end{itemize}\n"
-        + f"\\section*{{How to cite}}\n{cite}\n"
         + "\\end{document}\n"
     )
 
@@ -192,12 +232,14 @@ def ds_entries(ds: Dataset) -> dict[str, dict[str, str]]:
 PARTNER_CHARTS = (charts.timeline_chart, charts.ministry_chart)
 
 
-def build(ds: Dataset, out: Path, url: str) -> list[Path]:
-    """One PDF per partner in `out`; the LaTeX sources and logs stay in `out`/work."""
+def build(ds: Dataset, out: Path, partners: list[str] | None = None) -> list[Path]:
+    """One PDF per partner (all, or those listed) in `out`; the LaTeX sources and logs stay in
+    `out`/work."""
+    look = print_style.settings(ds.root)
     work = out / "work"
     work.mkdir(parents=True, exist_ok=True)
     built = []
-    for partner in ds.vocabulary.partners:
+    for partner in partners or ds.vocabulary.partners:
         name = slug(ds, partner)
         figures = []
         for position, make in enumerate(PARTNER_CHARTS):
@@ -205,7 +247,7 @@ def build(ds: Dataset, out: Path, url: str) -> list[Path]:
             chart = make(ds, partner)
             (work / figure).write_bytes(chart.pdf())
             figures.append((figure, chart.print_width()))
-        (work / f"{name}.tex").write_text(document(ds, partner, url, figures), encoding="utf-8")
+        (work / f"{name}.tex").write_text(document(ds, partner, look, figures), encoding="utf-8")
         for _ in range(2):  # the second run settles the page layout
             subprocess.run(
                 ["xelatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],

@@ -10,9 +10,11 @@
 - Leave code out of the PDF: readers of the printed report never see code cells.
 - Check each guarded paragraph against the data (the `guard` directive, see guards.py) and show
   a notice at any paragraph the data no longer supports, in HTML and PDF alike.
-- Print for policy readers: the cover states the data's version and date (from
-  data/datapackage.json) and the online edition's address; the front page's text opens the PDF as
-  its executive summary; the maintainers' chapter (`print_leave_out`) is left out of the PDF.
+- Print for policy readers: the print style (latex/reportstyle.sty: cover, running heads, titles,
+  captions, figure placement) with its macros; the cover states the data's version and date (from
+  data/datapackage.json) and the online edition's address (`html.baseurl`, the one setting of it);
+  the front page's text opens the PDF as its executive summary; the maintainers' chapter
+  (`print_leave_out`) is left out of the PDF.
 - Link each partner chapter, online, to its brief (briefs.py, `make briefs`).
 - Read, and so execute, the notebooks in parallel, one process per core (`jupyter-book build`
   has no option for it): a data edit re-executes every notebook.
@@ -42,7 +44,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 import indopacific_st
-from indopacific_st import execution, guards, publishing
+from indopacific_st import execution, guards, print_style, publishing, style
 from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
@@ -333,25 +335,51 @@ class RemoveCodeSource(SphinxPostTransform):
                 node.parent.remove(node)
 
 
-def latex_escape(text: str) -> str:
-    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+def report_identity(app: Sphinx, config) -> None:
+    """The report's title and online address, each stated once in _config.yml, for everything
+    that names them.
+
+    `title` becomes Sphinx's `project` too (Jupyter Book sets only the HTML title from it; How to
+    cite read "Project name not set"). `html.baseurl` is the online edition's one address: the
+    chapters' `{{ online_url }}` reads it, as do the cover, How to cite, the briefs, the sitemap
+    and link previews.
+    """
+    config.project = config.html_title or config.project
+    substitutions = config.myst_substitutions or {}
+    config.myst_substitutions = substitutions | {"online_url": config.html_baseurl}
 
 
 def print_macros(app: Sphinx, config) -> None:
-    """The cover's facts as LaTeX macros: data version and date, online address, organisation."""
+    """The cover's facts, the running heads' short title and the charts' colours as LaTeX
+    macros, defined before the print style (latex/reportstyle.sty) is loaded."""
     descriptor = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text("utf-8"))
     updated = dt.date.fromisoformat(descriptor["updated"])
-    url = (config.myst_substitutions or {}).get("online_url", "")
     macros = {
-        "ReportDataVersion": latex_escape(str(descriptor.get("version", ""))),
+        "ReportTitle": print_style.latex_escape(config.project),
+        "ReportShortTitle": print_style.latex_escape(config.report_short_title),
+        "ReportSubtitle": print_style.latex_escape(config.report_subtitle),
+        "ReportDataVersion": print_style.latex_escape(str(descriptor.get("version", ""))),
         "ReportDataUpdated": f"{updated.day} {updated:%B %Y}",
-        "ReportOnlineURL": url,
-        "ReportOrganisation": latex_escape(config.report_organisation),
+        "ReportYear": str(updated.year),
+        "ReportOnlineURL": config.html_baseurl,
+        "ReportOrganisation": print_style.latex_escape(config.author),
+        "ReportPartnerCodes": ",".join(style.PARTNER_COLOURS),
     }
     lines = [f"\\newcommand{{\\{name}}}{{{value}}}" for name, value in macros.items()]
+    lines.append(print_style.colour_definitions())
+    ink = style.US_COLOUR.lstrip("#")
+    lines.append(
+        f"\\sphinxsetup{{TitleColor={{HTML}}{{{ink}}}, InnerLinkColor={{HTML}}{{{ink}}}, "
+        f"OuterLinkColor={{HTML}}{{{ink}}}}}"
+    )
+    lines.append("\\usepackage{reportstyle}")
     elements = dict(config.latex_elements)
-    elements["preamble"] = "\n".join(lines) + "\n" + elements.get("preamble", "")
+    elements["extrapackages"] = "\n".join(lines) + "\n" + elements.get("extrapackages", "")
     config.latex_elements = elements
+    config.latex_additional_files = [
+        *config.latex_additional_files,
+        str(PACKAGE_DIR / "latex" / "reportstyle.sty"),
+    ]
 
 
 EXECUTIVE_SUMMARY = (
@@ -452,8 +480,10 @@ def setup(app: Sphinx) -> dict:
     remember_citation_plugins()
     app.add_config_value("report_jobs", 0, "env", int)
     app.add_config_value("report_execution", "in-process", "env", str)
-    app.add_config_value("report_organisation", "Indo-Pacific S&T Agreements Project", "env", str)
+    app.add_config_value("report_short_title", "", "env", str)
+    app.add_config_value("report_subtitle", "", "env", str)
     app.add_config_value("print_leave_out", ["chapters/updating"], "env", list)
+    app.connect("config-inited", report_identity)
     app.connect("config-inited", print_macros)
     app.connect("doctree-read", shape_for_print)
     app.connect("doctree-read", link_briefs)
