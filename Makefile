@@ -116,9 +116,12 @@ $(CFFCONVERT):
 	$(PYTHON) -m venv .tools/cffconvert-2.0.0
 	.tools/cffconvert-2.0.0/bin/pip install --quiet cffconvert==2.0.0
 
+# The tests run in one worker per core (pytest-xdist); each test file stays on one worker, so its
+# fixtures (a browser, a project copy) are made once. TEST_JOBS=0 runs them in this process.
+TEST_JOBS ?= auto
 test: $(STAMP) debian-test $(AXE) $(CFFCONVERT) book pdf briefs
 	$(CHECK)
-	AXE_SCRIPT=$(AXE) CFFCONVERT=$(CFFCONVERT) $(BIN)/pytest
+	AXE_SCRIPT=$(AXE) CFFCONVERT=$(CFFCONVERT) $(BIN)/pytest -n $(TEST_JOBS) --dist loadfile
 
 # While writing: the data rules, views, facts and chart specs, with no book build (seconds).
 test-fast: $(STAMP)

@@ -21,11 +21,18 @@ SOURCE_FILES = sorted((ROOT / "data").glob("*")) + [ROOT / "references.bib"]
 BUILT_OUTPUTS = {"html_dir", "pdf_path", "briefs_dir"}
 
 
+# The files that build copies of the project take longest: `make test` starts them first, so the
+# other worker (pytest-xdist, one file per worker) runs the rest beside them.
+LONGEST_FIRST = ("test_updating.py", "test_rebuild.py", "test_safety.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that need a built book as `slow`; `make test-fast` leaves them out."""
     for item in items:
         if item.path.suffix == ".ipynb" or BUILT_OUTPUTS & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 def digest(paths) -> dict[str, str]:
