@@ -417,3 +417,41 @@ def test_the_online_address_is_set_once():
     addresses = set(re.findall(r"https?://[^\s\"'<>]+", (root / "_config.yml").read_text("utf-8")))
     others = {a for a in addresses if a != ONLINE_URL and "creativecommons.org" not in a}
     assert not others, f"a second online address in _config.yml: {others}"
+
+
+@pytest.fixture(scope="module")
+def brief_layouts(brief_paths, tmp_path_factory) -> dict[str, list[dict]]:
+    """Each brief's pages: running head, foot and how full each is."""
+    layouts = {}
+    for code, path in brief_paths.items():
+        folder = tmp_path_factory.mktemp(code)
+        subprocess.run(
+            ["pdftoppm", "-r", str(FILL_DPI), "-gray", str(path), str(folder / "page")], check=True
+        )
+        images = sorted(folder.glob("page-*.pgm"))
+        layouts[code] = [
+            {
+                "head": margin_text(chars, lambda c: c["bottom"] < HEAD_ZONE),
+                "foot": margin_text(chars, lambda c: c["top"] > c["height"] - HEAD_ZONE),
+                "filled": filled_share(image),
+            }
+            for chars, image in zip(chars_by_page(path), images, strict=True)
+        ]
+    return layouts
+
+
+def test_briefs_have_running_heads_after_their_first_page(brief_layouts, ds):
+    for code, pages in brief_layouts.items():
+        head = squeeze(f"Partner brief: {ds.vocabulary.partners[code]}{SHORT_TITLE}")
+        assert squeeze(pages[0]["head"]) != head, f"{code}: a running head over the cover band"
+        for number, page in enumerate(pages, start=1):
+            assert page["foot"] == str(number), f"{code} p. {number}: foot {page['foot']!r}"
+            if number > 1:
+                assert squeeze(page["head"]) == head, f"{code} p. {number}: head {page['head']!r}"
+
+
+def test_briefs_leave_no_page_near_empty(brief_layouts):
+    """Every page of a brief but its last is at least half full: charts float, text runs on."""
+    for code, pages in brief_layouts.items():
+        for number, page in enumerate(pages[:-1], start=1):
+            assert page["filled"] >= LEAST_FILLED, f"{code} p. {number}: {page['filled']:.0%} full"

@@ -47,6 +47,8 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{5pt}
 \linespread{1.05}
+% A long agreement name is not pushed into the margin when a justified line cannot take it.
+\setlength{\emergencystretch}{3em}
 \raggedbottom
 \renewcommand{\topfraction}{0.9}
 \renewcommand{\textfraction}{0.07}
@@ -215,7 +217,7 @@ def document(
         + "\n\\end{itemize}\n"
         + chart_floats(figures)
         + watch_section(ds, partner)
-        + "\\section*{The agreements and their sources}\n"
+        + "\\Needspace{8\\baselineskip}\\section*{The agreements and their sources}\n"
         + "Official sources where there are any, otherwise the best available; the full report "
         + "lists every source.\n\\begin{itemize}\n"
         + "\n".join(agreement_items(ds, partner, entries))

@@ -390,13 +390,22 @@ EXECUTIVE_SUMMARY = (
 
 
 def shape_for_print(app: Sphinx, doctree: nodes.document) -> None:
-    """In the PDF: the front page opens as the executive summary, and the chapters listed in
-    `print_leave_out` are not in the book."""
+    """In the PDF: the front page opens as the executive summary, a partner chapter's title is
+    ruled in the partner's chart colour, and the chapters listed in `print_leave_out` are not in
+    the book."""
     if app.builder.format != "latex":
         return
     docname = app.env.docname
     if docname == app.config.root_doc:
         doctree.insert(0, nodes.raw("", EXECUTIVE_SUMMARY, format="latex"))
+    chapters = {
+        f"chapters/{label.lower().replace(' ', '-')}": code
+        for code, label in dataset_for(Path(app.srcdir)).vocabulary.partners.items()
+    }
+    accent = f"ReportPartner{chapters[docname]}" if docname in chapters else "ReportRule"
+    doctree.insert(
+        0, nodes.raw("", f"\\renewcommand{{\\ReportAccent}}{{{accent}}}", format="latex")
+    )
     for toctree in doctree.findall(addnodes.toctree):
         kept = [e for e in toctree["entries"] if e[1] not in app.config.print_leave_out]
         toctree["entries"] = kept
