@@ -74,7 +74,7 @@ reviewed: $(STAMP)
 
 # Everything the HTML book is built from. The folders are listed too: adding or removing a file
 # changes their time. With nothing newer than the published book, `make book` has nothing to do.
-BOOK_INPUTS := data chapters $(wildcard data/* chapters/* src/indopacific_st/*.py src/indopacific_st/static/*) \
+BOOK_INPUTS := data chapters $(wildcard data/* chapters/* src/indopacific_st/*.py src/indopacific_st/static/* src/indopacific_st/vendor/*) \
 	references.bib _config.yml _toc.yml $(STAMP)
 BOOK_STAMP := _build/html/.built-from-inputs
 

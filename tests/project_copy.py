@@ -25,10 +25,9 @@ COPIED = [
     "requirements.lock",
     "pyproject.toml",
 ]
-# Each chart's inline script queues its element id and spec for report-charts.js.
-SPEC = re.compile(
-    r'reportCharts \|\| \[\]\)\.push\(\["chart-[0-9a-f]+", (\{.*?\})\]\);</script>', re.S
-)
+# Each chart queues its element id and payload (Vega spec, datasets, table) for report-charts.js;
+# the build gathers a page's payloads, one a line, into _static/charts/<page>.js.
+SPEC = re.compile(r'reportCharts \|\| \[\]\)\.push\(\["chart-[0-9a-f]+", (\{.*\})\]\);$', re.M)
 
 # The agreement the rebuild and updating tests add, as a maintainer would, to a copy.
 TEST_AGREEMENT = {
@@ -138,8 +137,15 @@ class ProjectCopy:
         return [span.get_text() for span in self.page(chapter).select("span.pasted-text")]
 
     def specs(self, chapter: str) -> list[dict]:
-        source = (self.html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
-        return [json.loads(match) for match in SPEC.findall(source)]
+        """Each chart's payload, its datasets (sent in columns) as rows, as the chart draws them."""
+        source = self.html / "_static" / "charts" / "chapters" / f"{chapter}.js"
+        payloads = [json.loads(match) for match in SPEC.findall(source.read_text("utf-8"))]
+        for payload in payloads:
+            payload["datasets"] = {
+                name: [dict(zip(d["columns"], row, strict=True)) for row in d["rows"]]
+                for name, d in payload["datasets"].items()
+            }
+        return payloads
 
     def fingerprint(self) -> dict[str, str]:
         """A hash of every file of the published book."""

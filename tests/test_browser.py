@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import io
 import os
+import re
 import threading
 import urllib.parse
 from pathlib import Path
@@ -34,12 +36,41 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(html_dir: Path):
-    handler = functools.partial(QuietHandler, directory=str(html_dir))
+class GzipHandler(QuietHandler):
+    """Sends text files gzipped, as a web server that compresses would."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        wanted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wanted and path.is_file() and path.suffix in (".html", ".js", ".css", ".svg")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(html_dir: Path, handler_class):
+    handler = functools.partial(handler_class, directory=str(html_dir))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
+    return httpd
+
+
+@pytest.fixture(scope="module")
+def server(html_dir: Path):
+    httpd = serve(html_dir, QuietHandler)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def gzip_server(html_dir: Path):
+    httpd = serve(html_dir, GzipHandler)
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
@@ -370,4 +401,119 @@ def test_tables_fit_or_scroll_in_their_column_with_a_caption(server, browser, ch
         assert table["caption"].startswith("Table "), table
         assert table["inColumn"], table
         assert table["fits"] or (width < 600 and table["scrolls"]), table
+    page.close()
+
+
+# Issue 10 and issue 12's page targets.
+MAX_COLD_LOAD = 1_500_000  # bytes of a page's cold load, uncompressed, charts drawn
+MAX_OWN_HTML = 150_000  # bytes of the page's own HTML
+FULL_ICON_FONT = re.compile(r"/webfonts/fa-[a-z]+-\d+\.(woff2|ttf)$")
+LOADED = """() => [performance.getEntriesByType('navigation')[0], ...performance
+  .getEntriesByType('resource')].map(e => [new URL(e.name).pathname, e.decodedBodySize])"""
+
+
+def cold_load(browser, url: str, width: int) -> dict[str, int]:
+    """What a first visit downloads, charts drawn: each file's path and uncompressed bytes."""
+    page, _, _ = open_offline(browser, url, width)
+    if page.locator(".report-chart").count():
+        drawn_charts(page)
+    page.wait_for_load_state("networkidle")
+    loaded = dict(page.evaluate(LOADED))
+    page.close()
+    return loaded
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_is_light(server, browser, html_dir, width):
+    """Own HTML at most 150 KB, a cold load at most 1.5 MB, and no full icon font."""
+    heavy = {}
+    for name in ["index.html", *all_pages(html_dir)]:
+        loaded = cold_load(browser, f"{server}/{name}", width)
+        own, total = (html_dir / name).stat().st_size, sum(loaded.values())
+        fonts = [path for path in loaded if FULL_ICON_FONT.search(path)]
+        if own > MAX_OWN_HTML or total > MAX_COLD_LOAD or fonts:
+            heavy[name] = {"own": own, "cold load": total, "full icon fonts": fonts}
+    assert heavy == {}
+
+
+ICONS = """() => [...document.querySelectorAll('[class*="fa-"]')]
+  .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
+  .map(el => {
+    const before = getComputedStyle(el, '::before');
+    return {icon: el.className, glyph: before.content, font: before.fontFamily,
+            width: el.getBoundingClientRect().width};
+  })"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_icons_come_from_the_subset_and_show(server, browser, width):
+    page, _, _ = open_offline(browser, f"{server}/chapters/japan.html", width)
+    page.evaluate("() => document.fonts.ready")
+    shown = page.evaluate(ICONS)
+    assert shown, "no icon on the page"
+    for icon in shown:
+        assert "Font Awesome" in icon["font"] and icon["glyph"] not in ("none", '""'), icon
+        assert icon["width"] > 0, icon
+    faces = page.evaluate(
+        "() => [...document.fonts].filter(f => f.family.includes('Font Awesome'))"
+        ".map(f => f.status)"
+    )
+    assert "loaded" in faces and "error" not in faces, faces
+    page.close()
+
+
+# Set before the page's own scripts run: the moment every chart is fitted and holds marks.
+CHARTS_DRAWN = """(() => {
+  const marks = 'svg .mark-symbol, svg .mark-rect, svg .mark-rule, svg .mark-text';
+  function check() {
+    const charts = [...document.querySelectorAll('.report-chart')];
+    if (document.readyState !== 'loading' && charts.length && charts.every(
+        c => c.classList.contains('report-chart-drawn') && c.querySelector(marks))) {
+      window.__chartsDrawn = performance.now();
+    } else {
+      requestAnimationFrame(check);
+    }
+  }
+  requestAnimationFrame(check);
+})();"""
+SLOW_CONNECTION = {  # 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency (issue 10)
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 750e3 / 8,
+}
+
+
+def time_to_charts(browser, url: str, width: int) -> float:
+    """Milliseconds from navigation to every chart drawn, on the slow connection."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    session.send("Network.emulateNetworkConditions", SLOW_CONNECTION)
+    page.add_init_script(CHARTS_DRAWN)
+    page.goto(url, wait_until="load", timeout=60_000)
+    page.wait_for_function("() => window.__chartsDrawn !== undefined", timeout=60_000)
+    drawn = page.evaluate("() => window.__chartsDrawn")
+    context.close()
+    return drawn
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_charts_draw_within_3_s_on_a_slow_connection(gzip_server, browser, width):
+    """Issue 10's target, gzipped, on each chart page: the heaviest sets the figure."""
+    times = {
+        chapter: time_to_charts(browser, f"{gzip_server}/chapters/{chapter}.html", width)
+        for chapter in CHART_CHAPTERS
+    }
+    assert max(times.values()) <= 3000, times
+
+
+def test_search_page_finds_a_partner_offline(server, browser):
+    """Only the search page loads the search index now; searching still works."""
+    page, attempts, errors = open_offline(browser, f"{server}/search.html?q=Japan")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() > 0 and attempts == [] and errors == []
     page.close()

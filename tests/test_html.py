@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+from pathlib import Path
 
 import pytest
+import vl_convert as vlc
 from bs4 import BeautifulSoup
 
-from indopacific_st import style, views
+from indopacific_st import charts, display, icons, sphinx_ext, style, views
 
 
 def page(html_dir, name: str) -> BeautifulSoup:
@@ -26,15 +30,27 @@ PARTNER_PAGES = {
 CHART_PAGES = {**{name: 3 for name in PARTNER_PAGES.values()}, "overview": 4, "intro": 1}
 
 
+def chart_payloads(html_dir, soup: BeautifulSoup) -> dict[str, dict]:
+    """The payloads the page's chart script queues for report-charts.js, by chart id."""
+    script = soup.find("script", src=re.compile(r"_static/charts/.+\.js"))
+    assert script is not None and script.has_attr("defer")
+    path = (html_dir / "chapters" / script["src"].split("?")[0]).resolve()
+    queued = re.findall(r'push\(\["(chart-[0-9a-f]+)", (\{.*\})\]\);$', path.read_text(), re.M)
+    return {element: json.loads(payload) for element, payload in queued}
+
+
 @pytest.mark.parametrize(("name", "minimum"), CHART_PAGES.items())
 def test_page_has_its_charts(html_dir, name, minimum):
     soup = page(html_dir, f"chapters/{name}.html")
     charts = soup.select("div.report-chart")
     assert len(charts) >= minimum
+    payloads = chart_payloads(html_dir, soup)
+    assert set(payloads) == {chart["id"] for chart in charts}
     for chart in charts:
         assert chart.get("role") == "img" and len(chart["aria-label"]) > 40
-        script = chart.find_parent("figure").find_next_sibling("script")
-        assert script is not None and "reportCharts" in script.text
+        assert payloads[chart["id"]]["vega"]["$schema"].endswith("vega/v6.json")
+    # The payloads are not in the page's HTML as well.
+    assert "reportCharts" not in soup.get_text() + "".join(s.text for s in soup("script"))
 
 
 def test_no_page_loads_a_script_or_style_from_the_network(html_dir):
@@ -49,11 +65,61 @@ def test_no_page_loads_a_script_or_style_from_the_network(html_dir):
             assert not (url and re.match(r"^(https?:)?//", url)), f"{path.name} loads {url}"
 
 
+BUNDLE = re.compile(r"_static/vega-bundle\.js(\?|$)")
+
+
 def test_vega_is_served_by_the_book(html_dir):
+    """The Vega runtime and its tooltips, without Vega-Lite's compiler or vega-embed: charts
+    arrive compiled to Vega."""
     bundle = (html_dir / "_static" / "vega-bundle.js").read_text(encoding="utf-8")
-    assert "window.vegaEmbed" in bundle and len(bundle) > 500_000
+    assert "vega-tooltip" in bundle and "window.vegaTooltip" in bundle
+    assert "vegaEmbed" not in bundle and "vega-lite" not in bundle.lower()
     soup = page(html_dir, "chapters/japan.html")
-    assert soup.find("script", src=re.compile(r"_static/vega-bundle\.js(\?|$)"))
+    script = soup.find("script", src=BUNDLE)
+    assert script is not None and script.has_attr("defer")
+
+
+def test_only_pages_with_charts_load_the_chart_library(html_dir):
+    for path in html_dir.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        has_charts = bool(soup.select("div.report-chart"))
+        assert bool(soup.find("script", src=BUNDLE)) == has_charts, path.name
+
+
+def test_chart_payload_carries_the_data_once(html_dir):
+    """The table view and the CSV are built in the browser from the chart's own dataset: no
+    CSV or table of the data is in the page beside the chart's script."""
+    soup = page(html_dir, "chapters/japan.html")
+    for figure in soup.select("figure.report-figure"):
+        assert figure.select("table") == []
+        link = figure.select_one("a.report-data-link")
+        assert link is not None and not link.get("href")
+
+
+def test_every_icon_shown_is_in_the_icon_subset(html_dir):
+    """Each Font Awesome icon a page names keeps its rule and its glyph in the subset font."""
+    from fontTools.ttLib import TTFont
+    from pydata_sphinx_theme import __file__ as theme
+
+    original = (
+        Path(theme).parent / "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
+    ).read_text(encoding="utf-8")
+    glyphs = {
+        name.split(":")[0].lstrip("."): int(code, 16)
+        for selectors, code in icons.ICON_RULE.findall(original)
+        for name in selectors.split(",")
+        if name
+    }
+    served = (html_dir / "_static" / icons.STYLESHEET).read_text(encoding="utf-8")
+    fonts = sorted((html_dir / "_static" / icons.FONTS).glob(f"*{icons.SUBSET_SUFFIX}"))
+    cmap = {code for font in fonts for code in TTFont(font).getBestCmap() or {}}
+    used = icons.used_classes(html_dir) & set(glyphs)
+    assert used and fonts
+    for name in used:
+        assert f".{name}:before" in served, name
+        assert glyphs[name] in cmap, name
+    assert all(font.stat().st_size < 20_000 for font in fonts)
+    assert ".woff2" not in served and ".ttf" not in served
 
 
 @pytest.mark.parametrize(("code", "name"), PARTNER_PAGES.items())
@@ -143,3 +209,47 @@ def test_bibliography_lists_every_cited_source(html_dir, ds):
     text = page(html_dir, "chapters/bibliography.html").get_text(" ")
     assert "Ministry of Foreign Affairs of Japan" in text
     assert "commerce.gov" in text
+
+
+def payload_cells(payload: dict) -> list[list[str]]:
+    """The table's cells as report-charts.js builds them from a chart's payload."""
+    table = payload["table"]
+    if "rows" in table:
+        return table["rows"]
+    dataset = payload["datasets"][table["dataset"]]
+    index = [dataset["columns"].index(field) for field in table["fields"]]
+    return [[display.js_text(row[i]) for i in index] for row in dataset["rows"]]
+
+
+def test_chart_payload_table_is_the_plotted_data(ds):
+    """Table view and CSV come from one copy of the data: the chart's dataset where it holds
+    the same text as the CSV of what is plotted, the cells themselves where not."""
+    figures = [
+        charts.timeline_chart(ds),
+        charts.partner_matrix(ds, "domain"),
+        charts.activity_chart(ds),
+        charts.domain_chart(ds, "JP"),
+        charts.flow_chart(ds),
+    ]
+    by_reference = 0
+    for figure in figures:
+        payload = figure.payload()
+        header, *rows = csv.reader(io.StringIO(figure.csv()))
+        assert payload["table"]["titles"] == header
+        assert payload_cells(payload) == rows
+        by_reference += "dataset" in payload["table"]
+    assert by_reference >= 3
+
+
+def test_chart_compiles_to_the_same_vega_without_its_data(ds):
+    """The build compiles each chart's spec with its datasets left empty (they travel in
+    columns beside it): the Vega is the same as from the whole spec, less the values."""
+    figure = charts.timeline_chart(ds, "JP")
+    version = sphinx_ext.vega_lite_version()
+    whole = vlc.vegalite_to_vega(figure.web_spec, vl_version=version)
+    built = sphinx_ext.compiled(figure.payload())["vega"]
+    for entry in whole["data"]:
+        if "values" in entry:
+            entry["values"] = []
+    whole.pop("description")
+    assert built == whole

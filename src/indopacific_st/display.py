@@ -1,23 +1,25 @@
 """One way to show a chart or a table: interactive in HTML, static and vector in the PDF.
 
-A chart's output bundle carries both an HTML rendering (drawn in the browser by vega-embed, which
-the book serves itself: no CDN) and a PDF rendering made by vl-convert. myst-nb picks the HTML for
-the web book and the PDF for LaTeX. A table's bundle is MyST Markdown, so the book renders it as a
-real table in both outputs and its citations resolve against references.bib.
+A chart's output bundle carries both an HTML rendering (compiled to Vega at build time and drawn
+in the browser by the Vega runtime, which the book serves itself: no CDN) and a PDF rendering
+made by vl-convert. myst-nb picks the HTML for the web book and the PDF for LaTeX. A table's
+bundle is MyST Markdown, so the book renders it as a real table in both outputs and its
+citations resolve against references.bib.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import csv
 import functools
 import hashlib
 import html
+import io
 import json
 import os
 import re
 import textwrap
-import urllib.parse
 
 import altair as alt
 import pandas as pd
@@ -38,6 +40,55 @@ VIEW_KEYS = ("mark", "layer", "hconcat", "vconcat", "concat", "facet", "spec")
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$%&~^:@=\"'/])")
 
 
+def columns_of(rows: list[dict]) -> dict:
+    """Rows of a dataset as its column names and one list of values a row: each name once."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    return {"columns": columns, "rows": [[row.get(c) for c in columns] for row in rows]}
+
+
+def drop_unnamed_columns(dataset: dict, named: str) -> None:
+    """A dataset (in columns) without the columns the text `named` never names (in place)."""
+    keep = [bool(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", named)) for c in dataset["columns"]]
+    dataset["columns"] = [c for c, k in zip(dataset["columns"], keep, strict=True) if k]
+    dataset["rows"] = [[v for v, k in zip(r, keep, strict=True) if k] for r in dataset["rows"]]
+
+
+def js_text(value: object) -> str | None:
+    """A JSON value as report-charts.js shows it in a cell (String(value)); None where the
+    browser's text could differ from Python's (exponents), so the caller keeps its own text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return None if "e" in repr(value) else repr(value)
+    return str(value)
+
+
+def field_for(column: str, tooltip_fields: dict[str, str], dataset: dict) -> str | None:
+    """The dataset column a plotted-data column was taken from (the plotted data names the
+    chart's fields by their tooltip titles)."""
+    source = tooltip_fields.get(column, column)
+    return source if source in dataset["columns"] else None
+
+
+def tooltip_titles(node: object) -> dict[str, str]:
+    """Every tooltip title in a spec, with the field it shows."""
+    found = {}
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip" and isinstance(value, list):
+                found |= {t["title"]: t["field"] for t in value if "title" in t and "field" in t}
+            elif key not in ("datasets", "data"):
+                found |= tooltip_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= tooltip_titles(value)
+    return found
+
+
 def escape_markdown(text: object) -> str:
     """Text from the data, made safe to place in MyST Markdown: shown literally, never run."""
     value = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
@@ -47,7 +98,7 @@ def escape_markdown(text: object) -> str:
 
 def script_json(spec: dict) -> str:
     """A chart spec as JavaScript source that no data value can break out of."""
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=True)
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -131,6 +182,45 @@ class Figure:
         """The plotted data as CSV."""
         return "" if self.data is None else self.data.to_csv(index=False)
 
+    def payload(self) -> dict:
+        """What the page gives report-charts.js: the web chart's Vega-Lite spec without its
+        data, its datasets in columns (each once), and the table of the plotted data, from
+        which the page builds its table view and CSV. The build compiles the spec to Vega
+        (sphinx_ext.compile_charts), so pages load the Vega runtime alone."""
+        spec = copy.deepcopy(self.web_spec)
+        datasets = {name: columns_of(rows) for name, rows in spec.get("datasets", {}).items()}
+        spec["datasets"] = {name: [] for name in datasets}
+        table = self.table(datasets)
+        # The data's columns that neither the chart nor its table names stay out of the page,
+        # unless a tooltip shows every field of a mark.
+        named = json.dumps(spec) + json.dumps(table)
+        if '"tooltip": true' not in named and '"content": "data"' not in named:
+            for dataset in datasets.values():
+                drop_unnamed_columns(dataset, named)
+        return {"vega-lite": spec, "datasets": datasets, "table": table}
+
+    @property
+    def tooltip_fields(self) -> dict[str, str]:
+        return tooltip_titles(self.web_spec)
+
+    def table(self, datasets: dict) -> dict | None:
+        """The plotted data as text cells, exactly as the CSV writes them: a reference to the
+        chart's dataset when its columns hold the same text (the data is then on the page once),
+        else the cells themselves."""
+        if self.data is None:
+            return None
+        header, *rows = csv.reader(io.StringIO(self.csv()))
+        tooltips = self.tooltip_fields
+        for name, dataset in datasets.items():
+            fields = [field_for(c, tooltips, dataset) for c in self.data.columns]
+            if None in fields:
+                continue
+            index = [dataset["columns"].index(f) for f in fields]
+            shown = [[js_text(row[i]) for i in index] for row in dataset["rows"]]
+            if shown == rows:
+                return {"dataset": name, "fields": fields, "titles": header}
+        return {"titles": header, "rows": rows}
+
     def html(self) -> str:
         element = self.element_id
         label = html.escape(self.description, quote=True)
@@ -161,15 +251,13 @@ class Figure:
             for fmt in ("svg", "png")
         ]
         if self.data is not None:
-            href = "data:text/csv;charset=utf-8," + urllib.parse.quote(self.csv())
-            downloads.insert(
-                0, f'<a class="report-data-link" download="{name}.csv" href="{href}">Data (CSV)</a>'
-            )
-            table = self.data.to_html(index=False, border=0, classes="report-data-table", na_rep="")
+            # report-charts.js fills the link and the table from the chart's data: the page
+            # carries the data once, not as spec, CSV and table.
+            downloads.insert(0, f'<a class="report-data-link" download="{name}.csv">Data (CSV)</a>')
             parts.append(
                 '<details class="report-figure-data"><summary>Data as a table</summary>'
-                f'<div class="report-scroll" tabindex="0" role="region" aria-label="Data of the '
-                f'chart">{table}</div></details>'
+                '<div class="report-scroll" tabindex="0" role="region" aria-label="Data of the '
+                'chart"></div></details>'
             )
         parts.insert(
             -1 if self.data is not None else len(parts),
@@ -178,7 +266,7 @@ class Figure:
         parts.append("</figure>")
         parts.append(
             f"<script>(window.reportCharts = window.reportCharts || []).push("
-            f'["{element}", {script_json(self.web_spec)}]);</script>'
+            f'["{element}", {script_json(self.payload())}]);</script>'
         )
         return "\n".join(parts)
 

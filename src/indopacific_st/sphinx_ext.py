@@ -1,9 +1,10 @@
 """Sphinx extension: what the book build needs beyond Jupyter Book's defaults.
 
-- Serve vega, vega-lite and vega-embed from the book itself, so charts draw with no network,
-  and only to the pages that have charts.
+- Serve the Vega runtime from the book itself, so charts draw with no network, and only to the
+  pages that have charts (they arrive compiled to Vega: no Vega-Lite or vega-embed in the page).
 - Leave out the theme's 1.5 MB Font Awesome script: the theme's stylesheet already draws every
   icon the book uses from its web font; the script only adds custom SVG icons, and we have none.
+  The web fonts themselves are cut down to the glyphs the book shows (icons.py).
 - Make every notebook depend on the data files, the bibliography and this package, so that a
   change to any of them re-executes the notebooks (Sphinx and jupyter-cache look only at the
   notebooks' own text otherwise, and the book would show stale numbers).
@@ -44,12 +45,18 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 import indopacific_st
-from indopacific_st import execution, guards, print_style, publishing, style
+from indopacific_st import display, execution, guards, icons, print_style, publishing, style
 from indopacific_st.dataset import Dataset, load
 
 BUNDLE = "vega-bundle.js"
 CHART_SCRIPT = "report-charts.js"  # in static/: fits charts to their column, image exports
 CHART_MARKER = 'class="report-chart"'
+# Each chart's inline script (display.Figure.html), queuing its payload for report-charts.js.
+CHART_PAYLOAD = re.compile(
+    r"<script>(\(window\.reportCharts = window\.reportCharts \|\| \[\]\)\.push\(.*?\);)</script>",
+    re.S,
+)
+CHART_DATA = "charts"  # in _static/: one script a chart page, holding its charts' payloads
 ICON_SCRIPT = Path("scripts") / "fontawesome.js"
 STYLESHEET = "report.css"
 # Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones;
@@ -74,7 +81,6 @@ CSS = """\
 .report-scroll { overflow-x: auto; max-width: 100%; }
 table.report-data-table { font-size: 0.8rem; }
 table.report-data-table td, table.report-data-table th { padding: 0.15rem 0.5rem; vertical-align: top; }
-.report-chart .vega-embed { font-family: inherit; }
 .report-chart .vega-bind label { margin-right: 1em; }
 .report-chart .vega-bind input[type=radio] { margin-right: 0.3em; }
 table.report-table { font-size: 0.85rem; width: 100%; table-layout: fixed; }
@@ -91,8 +97,14 @@ table.report-table caption { text-align: left; font-weight: 600; }
 }
 @media (max-width: 40rem) { table.report-table { min-width: 40rem; } }
 .stale-statement { border-left-color: #B00020; }
+/* The BibTeX entry wraps: on a phone it neither scrolls nor leaves the column. */
+.report-bibtex { white-space: pre-wrap; overflow-wrap: anywhere; }
 """
 PACKAGE_DIR = Path(indopacific_st.__file__).resolve().parent
+# Pinned copies from the npm registry, with their licences (see vendor/README.md).
+VENDOR = PACKAGE_DIR / "vendor"
+VEGA = "vega-6.2.0.min.js"
+TOOLTIP = "vega-tooltip-1.1.0.js"
 
 
 def vega_lite_version() -> str:
@@ -124,25 +136,68 @@ def note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
             app.env.note_dependency(str(path))
 
 
+def chart_runtime() -> str:
+    """The Vega runtime and vega-tooltip as one classic script. Charts arrive compiled to Vega
+    (compile_charts), so pages need neither Vega-Lite's compiler nor vega-embed (0.9 MB, now
+    0.5). vega-tooltip ships only as an ES module; browsers refuse modules on file:// pages, so
+    its one import (from vega-util, which the runtime exports as `vega`) and its exports are
+    rewritten to globals."""
+    tooltip = (VENDOR / TOOLTIP).read_text(encoding="utf-8")
+    imports = "import { isArray, isString, isObject } from 'vega-util';"
+    exports = re.search(r"^export \{[^}]*\};$", tooltip, re.M)
+    if imports not in tooltip or exports is None:
+        raise RuntimeError(f"{TOOLTIP} no longer has the import and export this build rewrites")
+    tooltip = tooltip.replace(imports, "const { isArray, isString, isObject } = window.vega;")
+    tooltip = tooltip.replace(exports.group(0), "window.vegaTooltip = { Handler };")
+    tooltip = re.sub(r"^//# sourceMappingURL=.*$", "", tooltip, flags=re.M)
+    runtime = (VENDOR / VEGA).read_text(encoding="utf-8")
+    return f"{runtime}\n(function () {{\n{tooltip}\n}})();\n"
+
+
 def write_bundle(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / BUNDLE
-    # A classic script shares one global scope with Sphinx's own scripts (both declare `_`), so
-    # the bundle runs inside a function and publishes only window.vega, vegaLite and vegaEmbed.
-    # (A module script would isolate it too, but browsers refuse modules from file:// pages.)
-    content = (
-        "(function () {\n" + vlc.javascript_bundle(vl_version=vega_lite_version()) + "\n})();\n"
-    )
-    icons = "/* Not used: the theme's stylesheet draws the book's icons (see sphinx_ext.py). */\n"
+    static = Path(app.outdir) / "_static"
+    # The theme's Font Awesome script, which no page loads any more (fix_markup), emptied too:
+    # a page cached from an older build then fetches 80 bytes, not 1.5 MB.
+    unused = "/* Not used: the theme's stylesheet draws the book's icons (see sphinx_ext.py). */\n"
     for path, text in (
-        (target, content),
-        (target.with_name(STYLESHEET), CSS),
-        (target.parent / ICON_SCRIPT, icons),
+        (static / BUNDLE, chart_runtime()),
+        (static / STYLESHEET, CSS),
+        (static / ICON_SCRIPT, unused),
     ):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+
+
+# One chart of a page's chart script: `(window.reportCharts = ...).push(["chart-...", {...}]);`.
+QUEUED_CHART = re.compile(r'^(.*\.push\(\["chart-[0-9a-f]+", )(\{.*\})(\]\);)$', re.M)
+
+
+def compiled(payload: dict) -> dict:
+    """A chart's payload with its Vega-Lite spec compiled to Vega (display.Figure.payload).
+    Its description is the chart container's aria-label already: not a second time here."""
+    vega = vlc.vegalite_to_vega(payload.pop("vega-lite"), vl_version=vega_lite_version())
+    vega.pop("description", None)
+    return {"vega": vega, **payload}
+
+
+def compile_charts(app: Sphinx, exception: Exception | None) -> None:
+    """Compile the charts of the chart scripts this build wrote, in this one process: each
+    notebook kernel doing it would start vl-convert's JavaScript runtime again (about 1 s)."""
+    if exception or app.builder.format != "html":
+        return
+    for path in (Path(app.outdir) / "_static" / CHART_DATA).rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        if '"vega-lite":' not in text:
+            continue  # compiled by an earlier build, and not written again since
+
+        def compile_one(queued: re.Match) -> str:
+            payload = compiled(json.loads(queued.group(2)))
+            return queued.group(1) + display.script_json(payload) + queued.group(3)
+
+        path.write_text(QUEUED_CHART.sub(compile_one, text), encoding="utf-8")
 
 
 _DATASETS: dict[tuple, Dataset] = {}
@@ -192,11 +247,24 @@ class GuardDirective(SphinxDirective):
 def add_bundle_to_chart_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Only a page with charts loads the vega bundle (0.9 MB), deferred: it does not hold up
-    the first paint of the text."""
-    if CHART_MARKER in context.get("body", ""):
-        app.add_js_file(BUNDLE, loading_method="defer")
-        app.add_js_file(CHART_SCRIPT, loading_method="defer")
+    """Only a page with charts loads the Vega runtime (0.5 MB), deferred: it does not hold up
+    the first paint of the text. The page's chart payloads (Vega specs and their data) move
+    from its HTML into one deferred script of its own, which runs after the runtime and before
+    report-charts.js: the text arrives and paints without waiting for them."""
+    body = context.get("body", "")
+    if CHART_MARKER not in body:
+        return
+    script = "".join(f"{payload}\n" for payload in CHART_PAYLOAD.findall(body))
+    context["body"] = CHART_PAYLOAD.sub("", body)
+    name = f"{CHART_DATA}/{pagename}.js"
+    target = Path(app.outdir) / "_static" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(script, encoding="utf-8")  # compiled to Vega at the end (compile_charts)
+    app.add_js_file(BUNDLE, loading_method="defer")
+    # Written before the page is: Sphinx then adds its checksum to the address (a new build's
+    # data is never taken from a browser's cache).
+    app.add_js_file(name, loading_method="defer")
+    app.add_js_file(CHART_SCRIPT, loading_method="defer")
 
 
 # Theme and extension markup that accessibility checkers (axe-core) flag, and its fix: the search
@@ -210,9 +278,41 @@ MARKUP_FIXES = {
 }
 
 
+# A citation's link, with the full reference as its tooltip (sphinxcontrib-bibtex).
+CITATION_LINK = re.compile(
+    r'(<a class="reference internal" href="([^"]*bibliography\.html#[^"]+)") title="[^"]*">'
+)
+
+
+def first_titles_only(page: str) -> str:
+    """A source's full reference as the tooltip of its first citation on a page only: a page
+    that cites one source twenty times carried its reference twenty times (a quarter of a
+    partner chapter's HTML)."""
+    seen: set[str] = set()
+
+    def keep(link: re.Match) -> str:
+        if link.group(2) in seen:
+            return link.group(1) + ">"
+        seen.add(link.group(2))
+        return link.group(0)
+
+    return CITATION_LINK.sub(keep, page)
+
+
+# The theme loads Sphinx's search and the whole search index, blocking, in every page's <head>,
+# for its search-as-you-type, which is off (the search page loads them itself).
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*_static/searchtools\.js"></script>'
+    r'\s*<script src="[^"]*_static/language_data\.js"></script>'
+    r'\s*<script src="[^"]*searchindex\.js"></script>'
+)
+
+
 def fix_markup(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
+    options = app.builder.theme.get_options(app.builder.theme_options)
+    search_as_you_type = str(options.get("search_as_you_type", False)).lower() == "true"
     for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         fixed = text
@@ -220,8 +320,15 @@ def fix_markup(app: Sphinx, exception: Exception | None) -> None:
             fixed = fixed.replace(old, new)
         # The front page's title is the report's: "Title — Title" said once.
         fixed = re.sub(r"<title>(.+?) &#8212; \1</title>", r"<title>\1</title>", fixed)
+        fixed = re.sub(
+            r'\s*<script defer src="[./]*_static/scripts/fontawesome\.js[^"]*"></script>', "", fixed
+        )
+        fixed = first_titles_only(fixed)
+        if path.name != "search.html" and not search_as_you_type:
+            fixed = SEARCH_SCRIPTS.sub("", fixed)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
+    icons.use_subset(Path(app.outdir))
 
 
 def link_to_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -508,6 +615,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", drop_duplicate_scripts, priority=1000)
     app.connect("source-read", note_dependencies)
     app.connect("build-finished", write_bundle)
+    app.connect("build-finished", compile_charts)
     app.connect("build-finished", fix_markup)
     app.add_post_transform(RemoveCodeSource)
     app.add_directive("guard", GuardDirective)
