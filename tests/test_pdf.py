@@ -401,9 +401,12 @@ def test_no_page_is_left_near_empty_by_a_float(page_layout, chapter_starts):
     assert not sparse, "pages left near-empty: " + "; ".join(sparse)
 
 
-def test_cover_and_briefs_give_the_one_online_address(pdf_path, brief_paths):
+def test_cover_and_briefs_give_the_one_online_address(pdf_path, pdf_text, brief_paths):
     cover = PdfReader(str(pdf_path)).pages[0].extract_text()
     assert squeeze(ONLINE_URL) in squeeze(cover), "the cover does not give the online address"
+    text = squeeze(pdf_text)
+    cite = text[text.index("Howtocite") :][:400]
+    assert squeeze(ONLINE_URL) in cite, "How to cite does not give the online address"
     for path in brief_paths.values():
         text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
         assert squeeze(ONLINE_URL) in squeeze(text), f"{path.name}: no online address"
