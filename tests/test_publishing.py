@@ -45,9 +45,15 @@ def test_front_page_and_appendix_offer_the_data_and_a_citation(html_dir, name):
     soup = page(html_dir, name)
     links = {a["href"].split("/")[-1] for a in soup.select(".report-take-away a[download]")}
     stem = publishing.file_stem(ROOT)
-    assert links == {f"{stem}-csv.zip", f"{stem}.xlsx", f"{stem}.json"}
+    assert links == {f"{stem}-csv.zip", f"{stem}.xlsx", f"{stem}.json", "references.bib"}
     for link in soup.select(".report-take-away a[download]"):
         assert (html_dir / "chapters" / link["href"]).resolve().is_file()
+    bib = html_dir / publishing.DOWNLOADS / "references.bib"
+    assert bib.read_bytes() == (ROOT / "references.bib").read_bytes()
+    # One "How to cite" and one downloads section a page: the chapter's own are print-only.
+    headings = [h.get_text(" ", strip=True) for h in soup.select("article h2, article .rubric")]
+    assert headings.count("How to cite") == 1, headings
+    assert not any(h.startswith("Downloads") for h in headings), headings
     text = soup.select_one(".report-take-away").get_text()
     version = publishing.datapackage(ROOT)["version"]
     assert CONFIG["html"]["baseurl"] in text and f"dataset version {version}" in text

@@ -32,7 +32,8 @@ def file_stem(root: Path) -> str:
 
 def write_downloads(root: Path, outdir: Path) -> dict[str, Path]:
     """The dataset as a zip of its CSV files and datapackage.json, an XLSX workbook with one
-    sheet per file, and one JSON file holding the datapackage with each file's rows inline."""
+    sheet per file, one JSON file holding the datapackage with each file's rows inline, and the
+    sources as BibTeX."""
     target = outdir / DOWNLOADS
     target.mkdir(parents=True, exist_ok=True)
     package = datapackage(root)
@@ -61,6 +62,9 @@ def write_downloads(root: Path, outdir: Path) -> dict[str, Path]:
         ],
     }
     files["json"].write_text(json.dumps(inline, ensure_ascii=False, indent=1), encoding="utf-8")
+    # The sources, so that a reader can cite what the dataset cites.
+    files["bib"] = target / "references.bib"
+    files["bib"].write_bytes((root / "references.bib").read_bytes())
     return files
 
 

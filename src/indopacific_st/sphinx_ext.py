@@ -363,11 +363,15 @@ def reader_extras(app: Sphinx, pagename: str, templatename: str, context: dict, 
         "licensed under CC BY 4.0: "
         f'<a href="{link}/{stem}-csv.zip" download>CSV files with datapackage.json (zip)</a>, '
         f'<a href="{link}/{stem}.xlsx" download>Excel workbook (XLSX, one sheet per file)</a>, '
-        f'<a href="{link}/{stem}.json" download>JSON (datapackage with its rows)</a>.</p>'
+        f'<a href="{link}/{stem}.json" download>JSON (datapackage with its rows)</a>. '
+        f'The sources: <a href="{link}/references.bib" download>references.bib</a> (BibTeX). '
+        f'The whole report as a <a href="{context["pathto"]("report.pdf", 1)}">PDF</a>.</p>'
         "<h2>How to cite</h2>"
         f"<p>{html.escape(app.config.author)} ({package['updated'][:4]}). "
         f"<em>{html.escape(app.config.project)}</em>. Online edition, dataset version "
         f'{html.escape(package["version"])}. <a href="{html.escape(url)}">{html.escape(url)}</a></p>'
+        "<p>The dataset builds on the table compiled by Alisha Chandranathan for the Asia Society "
+        "Policy Institute; cite both.</p>"
         f'<pre class="report-bibtex">{html.escape(entry)}</pre></section>'
     )
 
