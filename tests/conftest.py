@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 import indopacific_st as ip
 
@@ -15,6 +16,13 @@ HTML = ROOT / "_build" / "html"
 PDF = ROOT / "_build" / "pdf" / "report.pdf"
 BRIEFS = ROOT / "_build" / "briefs"
 SOURCE_FILES = sorted((ROOT / "data").glob("*")) + [ROOT / "references.bib"]
+
+
+def toc_order() -> list[str]:
+    """The chapters in the order of _toc.yml (the order figures and tables are numbered in)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8"))
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [Path(f).name for f in files]
 
 
 # Fixtures that need the built book: tests using them, and every notebook (nbval), are slow.

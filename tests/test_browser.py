@@ -18,6 +18,8 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from indopacific_st import style, tables
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -377,29 +379,40 @@ def test_axe_finds_no_critical_or_serious_violation(server, browser, html_dir, w
     assert found == {}
 
 
-# Report tables: each fits its column on a desktop; on a phone it scrolls inside its column.
+# Report tables: each fits its column on a desktop; on a phone it scrolls inside its column, in
+# the box simple-datatables puts it in (sortable tables) or the theme's (others), with a shadow
+# at the edge as the cue. The controls above a sortable table stay in the column too.
 TABLES = """() => [...document.querySelectorAll('table.report-table')].map(table => {
   const column = table.closest('article').getBoundingClientRect();
-  const box = table.closest('.pst-scrollable-table-container') || table.parentElement;
+  const box = table.closest('.datatable-container, .pst-scrollable-table-container')
+    || table.parentElement;
   const style = getComputedStyle(box);
+  const controls = table.closest('.datatable-wrapper');
+  const top = controls ? controls.querySelector('.datatable-top').getBoundingClientRect() : null;
   return {
     caption: (table.querySelector('caption') || {innerText: ''}).innerText,
     fits: table.scrollWidth <= box.clientWidth + 1,
     inColumn: box.getBoundingClientRect().right <= column.right + 1,
+    controlsInColumn: !top || top.right <= column.right + 1,
     scrolls: style.overflowX === 'auto' && style.backgroundImage.includes('gradient'),
   };
 })"""
 
 
+TABLE_CHAPTERS = [c for c in CHART_CHAPTERS if c not in ("intro", "overview")]
+TABLE_CHAPTERS += ["data-quality", "data-appendix"]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("chapter", ["japan", "method", "data-appendix", "data-quality"])
+@pytest.mark.parametrize("chapter", TABLE_CHAPTERS)
 def test_tables_fit_or_scroll_in_their_column_with_a_caption(server, browser, chapter, width):
     page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
+    page.wait_for_selector(".datatable-wrapper")
     tables = page.evaluate(TABLES)
     assert tables
     for table in tables:
         assert table["caption"].startswith("Table "), table
-        assert table["inColumn"], table
+        assert table["inColumn"] and table["controlsInColumn"], table
         assert table["fits"] or (width < 600 and table["scrolls"]), table
     page.close()
 
@@ -517,3 +530,156 @@ def test_search_page_finds_a_partner_offline(server, browser):
     results.first.wait_for(timeout=15_000)
     assert results.count() > 0 and attempts == [] and errors == []
     page.close()
+
+
+# The cells of one column of a table, as shown (a table with no match shows a message row).
+COLUMN = """(table, name) => {
+  const headers = [...table.tHead.rows[0].cells].map(cell => cell.innerText.trim());
+  const index = headers.indexOf(name);
+  if (index < 0) throw new Error(`no column ${name} in ${headers}`);
+  return [...table.tBodies[0].rows]
+    .filter(row => !row.querySelector('.datatable-empty'))
+    .map(row => row.cells[index].innerText.trim());
+}"""
+
+
+def straight(text: str) -> str:
+    """Names as the data writes them: the book sets straight quotes as curly ones."""
+    return text.translate(
+        str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+    )
+
+
+def column(table, name: str) -> list[str]:
+    return [straight(v) for v in table.evaluate(COLUMN, name)]
+
+
+def agreements_table(page):
+    """The data appendix's table of agreements, once simple-datatables has taken it over."""
+    wrapper = page.locator(".datatable-wrapper").filter(
+        has=page.locator("caption", has_text="The agreements in the dataset")
+    )
+    wrapper.wait_for()
+    return wrapper, wrapper.locator("table")
+
+
+def shown_agreements(ds):
+    """The agreements the data appendix lists, with the texts its cells show."""
+    rows = tables.latest(ds.agreements, tables.BOOK_ROWS)
+    return rows.assign(
+        announced_text=[
+            style.date_text(d, p)
+            for d, p in zip(rows["announced_date"], rows["precision"], strict=True)
+        ],
+        # A date sorts by year, then month, then day; a missing month or day comes first.
+        announced_key=[
+            (d.year, 0 if p == "year" else d.month, d.day if p == "day" else 0)
+            for d, p in zip(rows["announced_date"], rows["precision"], strict=True)
+        ],
+    )
+
+
+def test_sorting_by_a_column_orders_rows_as_the_data_says(server, browser, ds):
+    page, _, _ = open_offline(browser, f"{server}/chapters/data-appendix.html")
+    wrapper, table = agreements_table(page)
+    rows = shown_agreements(ds)
+    assert column(table, "Agreement") == list(rows["name"])  # the data's order before sorting
+    by_date = list(rows.sort_values("announced_key", kind="stable")["announced_text"])
+    button = wrapper.get_by_role("button", name="Announced", exact=True)
+    button.click()
+    assert column(table, "Announced") == by_date
+    assert table.locator("th[aria-sort=ascending]").inner_text().strip() == "Announced"
+    button.click()
+    assert column(table, "Announced") == by_date[::-1]
+    wrapper.get_by_role("button", name="Type", exact=True).click()
+    assert column(table, "Type") == sorted(rows["type_label"])
+    assert sorted(column(table, "Agreement")) == sorted(rows["name"])
+    page.close()
+
+
+def expected_names(ds, rows, filter_name: str, label: str) -> list[str]:
+    """The agreements a filter should leave, computed from the data."""
+    vocabulary = {"Partners": ds.vocabulary.partners, "Domains": ds.vocabulary.domains}
+    if filter_name == "Type":
+        keep = rows["type_label"] == label
+    else:
+        codes = {c for c, text in vocabulary[filter_name].items() if text == label}
+        field = filter_name.lower()
+        keep = rows[field].map(lambda values: bool(codes & set(values)))
+    return list(rows.loc[keep, "name"])
+
+
+@pytest.mark.parametrize("filter_name", ["Partners", "Type", "Domains"])
+def test_filtering_shows_exactly_the_rows_the_data_gives(server, browser, ds, filter_name):
+    page, _, _ = open_offline(browser, f"{server}/chapters/data-appendix.html")
+    wrapper, table = agreements_table(page)
+    rows = shown_agreements(ds)
+    select = wrapper.get_by_label(filter_name, exact=True)
+    offered = [o for o in select.locator("option").all_text_contents() if o != "All"]
+    if filter_name == "Type":
+        labels = set(rows["type_label"])
+    else:
+        vocabulary = ds.vocabulary.partners if filter_name == "Partners" else ds.vocabulary.domains
+        labels = {vocabulary[c] for values in rows[filter_name.lower()] for c in values}
+    assert offered == sorted(labels)
+    for label in offered:
+        select.select_option(label)
+        expected = expected_names(ds, rows, filter_name, label)
+        assert column(table, "Agreement") == expected, label
+        count = wrapper.locator(".report-table-count").inner_text()
+        assert count == f"Showing {len(expected)} of {len(rows)} rows.", label
+    select.select_option("")
+    assert column(table, "Agreement") == list(rows["name"])
+    page.close()
+
+
+def test_filters_combine(server, browser, ds):
+    page, _, _ = open_offline(browser, f"{server}/chapters/data-appendix.html")
+    wrapper, table = agreements_table(page)
+    rows = shown_agreements(ds)
+    partner, domain = ds.vocabulary.partners["JP"], ds.vocabulary.domains["clean-energy"]
+    wrapper.get_by_label("Partners", exact=True).select_option(partner)
+    wrapper.get_by_label("Domains", exact=True).select_option(domain)
+    both = set(expected_names(ds, rows, "Partners", partner))
+    both &= set(expected_names(ds, rows, "Domains", domain))
+    assert set(column(table, "Agreement")) == both
+    page.close()
+
+
+def test_tables_sort_and_filter_from_the_keyboard(server, browser, ds):
+    page, _, _ = open_offline(browser, f"{server}/chapters/data-appendix.html")
+    wrapper, table = agreements_table(page)
+    rows = shown_agreements(ds)
+    wrapper.locator("input[type=search]").focus()
+    focused = "() => document.activeElement.closest('.datatable-sorter') && document.activeElement.innerText.trim()"
+    for _ in range(4):  # past the caption's link to the first column's sort button
+        page.keyboard.press("Tab")
+        if page.evaluate(focused):
+            break
+    assert page.evaluate(focused) == "Agreement"
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "Partners"
+    page.keyboard.press("Enter")
+    assert column(table, "Partners") == sorted(column(table, "Partners"))
+    page.keyboard.press(" ")
+    assert column(table, "Partners") == sorted(column(table, "Partners"), reverse=True)
+    select = wrapper.get_by_label("Type", exact=True)
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    label = select.evaluate("s => s.value")
+    assert label and sorted(column(table, "Agreement")) == sorted(
+        expected_names(ds, rows, "Type", label)
+    )
+    page.close()
+
+
+def test_tables_read_without_javascript(server, browser, ds):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/chapters/data-appendix.html", wait_until="load")
+    table = page.locator("table.report-sortable").filter(
+        has=page.locator("caption", has_text="The agreements in the dataset")
+    )
+    assert column(table, "Agreement") == list(shown_agreements(ds)["name"])
+    assert page.locator(".datatable-wrapper, .datatable-sorter").count() == 0
+    context.close()

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 from bs4 import BeautifulSoup
+from conftest import toc_order
+from test_prose import typed_facts
 
 from indopacific_st import charts, display, icons, sphinx_ext, style, views
 
@@ -253,3 +255,57 @@ def test_chart_compiles_to_the_same_vega_without_its_data(ds):
             entry["values"] = []
     whole.pop("description")
     assert built == whole
+
+
+def book_tables(html_dir) -> list[tuple[str, str, object]]:
+    """(number, title, table) of every table of the web edition, in the order of the book. A
+    chart's own data table belongs to its figure and is not one of them."""
+    found = []
+    for name in toc_order():
+        for table in page(html_dir, f"chapters/{name}.html").select("article table"):
+            if "report-data-table" in table.get("class", []):
+                continue
+            caption = table.find("caption")
+            number = caption.select_one(".caption-number") if caption else None
+            title = caption.select_one(".caption-text") if caption else None
+            found.append(
+                (
+                    number.get_text(" ", strip=True) if number else "",
+                    plain_quotes(title.get_text(" ", strip=True)) if title else "",
+                    table,
+                )
+            )
+    return found
+
+
+def test_every_table_has_a_numbered_caption_in_book_order(html_dir):
+    found = book_tables(html_dir)
+    assert found
+    assert [number for number, _, _ in found] == [f"Table {n}" for n in range(1, len(found) + 1)]
+    titles = [title for _, title, _ in found]
+    assert all(titles) and len(set(titles)) == len(titles), titles
+
+
+def test_table_captions_state_no_typed_fact(html_dir):
+    """Captions are neutral or computed: the prose lint finds nothing in them."""
+    for _, title, _ in book_tables(html_dir):
+        assert typed_facts(title, guarded=False) == [], title
+
+
+def test_data_dictionary_lists_every_field_of_every_file(html_dir, ds):
+    dictionaries = {
+        title: table for _, title, table in book_tables(html_dir) if "Data dictionary" in title
+    }
+    for resource in ds.descriptor["resources"]:
+        [table] = [t for title, t in dictionaries.items() if f": {resource['path']} " in title]
+        listed = [row.find("td").get_text(strip=True) for row in table.find("tbody").find_all("tr")]
+        assert listed == [field["name"] for field in resource["schema"]["fields"]]
+
+
+def test_only_pages_with_sortable_tables_load_the_table_library(html_dir):
+    for path in (html_dir / "chapters").glob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        sortable = soup.select("table.report-sortable")
+        library = soup.find("script", src=re.compile(r"simple-datatables[^/]*/simple-datatables"))
+        assert bool(library) == bool(sortable), path.name
+    assert page(html_dir, "chapters/data-appendix.html").select("table.report-sortable")

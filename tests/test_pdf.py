@@ -10,8 +10,10 @@ import numpy as np
 import pdfplumber
 import pytest
 import yaml
+from conftest import toc_order
 from PIL import Image
 from pypdf import PdfReader
+from test_html import book_tables
 
 from indopacific_st import charts, facts, views
 
@@ -38,13 +40,7 @@ def pdf_text(pdf_path) -> str:
 # Text must keep inside the sheet with a margin (the footer sits about 40 pt above the bottom
 # edge): a table that runs past the bottom prints its rows over the footer and off the sheet.
 EDGE = 20
-SMALLEST_TEXT = 7.0
-DICTIONARIES = (
-    "agreements",
-    "institutions",
-    "events",
-    "seed-review",
-)  # in the data appendix  # points: nothing in print, chart text included, is smaller
+SMALLEST_TEXT = 7.0  # points: nothing in print, chart text included, is smaller
 
 
 def chars_by_page(path) -> list[list[dict]]:
@@ -123,8 +119,7 @@ def test_every_table_row_is_printed(stream_text, ds):
     """Each agreement, institution and dictionary column is in the PDF: no row lost."""
     names = list(ds.agreements["name"]) + list(ds.institutions["name"])
     for resource in ds.descriptor["resources"]:
-        if resource["name"] in DICTIONARIES:
-            names += [f["name"] for f in resource["schema"]["fields"]]
+        names += [f["name"] for f in resource["schema"]["fields"]]
     missing = [n for n in names if squeeze(n) not in stream_text]
     assert not missing, f"table rows missing from the PDF: {missing[:5]}"
 
@@ -142,13 +137,6 @@ CHAPTERS = [
     "Data appendix",
     "Bibliography",
 ]
-
-
-def toc_order() -> list[str]:
-    """The chapters in the order of _toc.yml (the order figures are numbered in)."""
-    toc = yaml.safe_load((Path(__file__).resolve().parents[1] / "_toc.yml").read_text("utf-8"))
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    return [Path(f).name for f in files]
 
 
 # Online-only wording: the PDF says what the online edition offers instead.
@@ -268,6 +256,38 @@ def test_briefs_state_the_data_version_and_sources(brief_paths, ds):
             assert squeeze(name) in squeeze(text), f"{path.name}: {name} missing"
         for phrase in ONLINE_ONLY:
             assert phrase.lower() not in text.lower(), f"{path.name}: {phrase}"
+
+
+def test_table_numbers_and_titles_match_the_web_edition(pdf_text, html_dir):
+    """Both editions number tables 1, 2, 3 in the same order, with the same captions."""
+    web = [(number.split()[-1], title) for number, title, _ in book_tables(html_dir)]
+    assert re.findall(r"Table (\d+(?:\.\d+)?):", pdf_text) == [number for number, _ in web]
+    flat = squeeze(pdf_text)
+    for number, title in web:
+        assert squeeze(f"Table {number}: {title}") in flat, f"Table {number}: {title}"
+
+
+def test_list_of_tables_follows_the_list_of_figures(pdf_text, html_dir):
+    text = pdf_text.lower()  # the lists' headings print in capitals
+    start = text.index("list of tables")
+    assert text.index("list of figures") < start
+    listing = squeeze(pdf_text[start : text.index("executive summary", start)])
+    for _, title, _ in book_tables(html_dir):
+        assert squeeze(title) in listing, f"not in the list of tables: {title}"
+
+
+def test_data_dictionary_prints_every_field_of_every_file(stream_text, ds):
+    """Each file's dictionary, under its caption, lists its fields in order, none cut off."""
+    for resource in ds.descriptor["resources"]:
+        caption = re.escape(squeeze(f"Data dictionary: {resource['path']}"))
+        start = re.search(r"Table\d+:" + caption, stream_text).start()  # not the list of tables
+        following = re.search(r"Table\d+:", stream_text[start + 1 :])
+        dictionary = stream_text[start : start + 1 + following.start()] if following else ""
+        position = 0
+        for field in resource["schema"]["fields"]:
+            found = dictionary.find(squeeze(field["name"]), position)
+            assert found >= 0, f"{resource['path']}: {field['name']} missing from the PDF"
+            position = found
 
 
 def test_figure_numbers_match_the_web_edition(pdf_text, html_dir):

@@ -417,7 +417,16 @@ def rendered_width(spec: dict) -> float:
 
 
 class Table:
-    """A table rendered as a MyST list-table: a real table in the web book and in the PDF."""
+    """A table rendered as a MyST list-table: a real table in the web book and in the PDF.
+
+    Its caption is numbered "Table n" in both editions. Online, a sortable table can be sorted by
+    any column and searched, and filtered by the columns named in `filters` (report-tables.js, with
+    simple-datatables); `lists` names the filter columns whose cells list several values,
+    separated by LIST_SEPARATOR; `dates` names columns of dates written for readers, sorted as
+    dates. A
+    table that shows part of its data (`total` rows in all) says so under it, with `rest`: where
+    the other rows are.
+    """
 
     def __init__(
         self,
@@ -425,6 +434,14 @@ class Table:
         markdown_columns: tuple[str, ...] = (),
         widths: tuple[int, ...] | None = None,
         caption: str = "",
+        *,
+        sortable: bool = False,
+        filters: tuple[str, ...] = (),
+        lists: tuple[str, ...] = (),
+        dates: tuple[str, ...] = (),
+        total: int | None = None,
+        shown: str = "",
+        rest: str = "",
     ):
         # Columns named in markdown_columns hold Markdown the package wrote itself (citations);
         # every other cell is data and is escaped. Widths are relative column widths, which the
@@ -433,6 +450,13 @@ class Table:
         self.markdown_columns = set(markdown_columns)
         self.widths = widths or tuple(self.typical_width(c) for c in frame.columns)
         self.caption = caption  # numbered "Table n" in the book
+        self.sortable = sortable or bool(filters)
+        self.filters = filters
+        self.lists = lists
+        self.dates = dates
+        self.total = len(frame) if total is None else total
+        self.shown = shown  # which rows, when not all: "latest by date of announcement"
+        self.rest = rest  # Markdown: where the rows not shown are
 
     def typical_width(self, column: str) -> int:
         if column in self.markdown_columns:
@@ -447,14 +471,42 @@ class Table:
     def cell(self, column: str, value: object) -> str:
         return str(value) if column in self.markdown_columns else escape_markdown(value)
 
+    def classes(self) -> str:
+        """The table's classes: longtable for the PDF; for the web, what report-tables.js does."""
+        names = ["report-table", "longtable"]
+        if self.sortable:
+            names.append(SORTABLE_CLASS)
+            names += [f"report-filter-{class_name(c)}" for c in self.filters]
+            names += [f"report-list-{class_name(c)}" for c in self.lists]
+            names += [f"report-date-{class_name(c)}" for c in self.dates]
+        return " ".join(names)
+
+    def note(self) -> str:
+        """Under a table that shows part of its data: how much, which rows, and where the rest is."""
+        if self.total <= len(self.frame):
+            return ""
+        return (
+            f"Shown: {len(self.frame)} of {self.total} rows, the {self.shown}. {self.rest}".strip()
+        )
+
+    def column_spec(self) -> str:
+        """The PDF's columns: the relative widths, each ragged right (justified text in narrow
+        columns opens wide gaps between words)."""
+        total = sum(self.widths)
+        return " ".join(
+            f">{{\\raggedright\\arraybackslash}}\\X{{{w}}}{{{total}}}" for w in self.widths
+        )
+
     def markdown(self) -> str:
         columns = list(self.frame.columns)
         lines = [
+            f"```{{tabularcolumns}} {self.column_spec()}",
+            "```",
             f"```{{list-table}} {escape_markdown(self.caption)}".rstrip(),
             ":header-rows: 1",
             f":widths: {' '.join(str(w) for w in self.widths)}",
             # longtable: in the PDF every table breaks across pages and repeats its header.
-            ":class: report-table longtable",
+            f":class: {self.classes()}",
             "",
         ]
         for values in [columns, *self.frame[columns].itertuples(index=False, name=None)]:
@@ -463,10 +515,23 @@ class Table:
                 text = escape_markdown(value) if is_header else self.cell(column, value)
                 lines.append(f"{'* -' if position == 0 else '  -'} {text}".rstrip())
         lines.append("```")
+        if self.note():
+            lines += ["", self.note()]
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/markdown": self.markdown(), "text/plain": self.frame.to_string(index=False)}
+
+
+SORTABLE_CLASS = "report-sortable"  # report-tables.js enhances these tables; sphinx_ext loads it
+LIST_SEPARATOR = (
+    ", "  # between the values of a list cell (partners, domains), as report-tables.js splits them
+)
+
+
+def class_name(column: str) -> str:
+    """A column name as part of an HTML class: 'Signed or led by' -> 'signed-or-led-by'."""
+    return re.sub(r"[^a-z0-9]+", "-", column.lower()).strip("-")
 
 
 class Text:

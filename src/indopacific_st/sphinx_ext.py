@@ -1,7 +1,9 @@
 """Sphinx extension: what the book build needs beyond Jupyter Book's defaults.
 
 - Serve the Vega runtime from the book itself, so charts draw with no network, and only to the
-  pages that have charts (they arrive compiled to Vega: no Vega-Lite or vega-embed in the page).
+  pages that have charts (they arrive compiled to Vega: no Vega-Lite or vega-embed in the page);
+  likewise simple-datatables, which makes report tables sortable and filterable, only to the pages
+  that have such tables.
 - Leave out the theme's 1.5 MB Font Awesome script: the theme's stylesheet already draws every
   icon the book uses from its web font; the script only adds custom SVG icons, and we have none.
   The web fonts themselves are cut down to the glyphs the book shows (icons.py).
@@ -59,6 +61,9 @@ CHART_PAYLOAD = re.compile(
 CHART_DATA = "charts"  # in _static/: one script a chart page, holding its charts' payloads
 ICON_SCRIPT = Path("scripts") / "fontawesome.js"
 STYLESHEET = "report.css"
+TABLE_LIBRARY = "simple-datatables-10.3.0/simple-datatables.min.js"  # vendored in static/
+TABLE_SCRIPT = "report-tables.js"  # in static/: sorting and filters of report tables
+TABLE_STYLESHEET = "report-tables.css"
 # Glued numbers read as part of the sentence, not as highlighted values; charts scroll on phones;
 # the seed/all switch's options stand apart.
 CSS = """\
@@ -265,6 +270,16 @@ def add_bundle_to_chart_pages(
     # data is never taken from a browser's cache).
     app.add_js_file(name, loading_method="defer")
     app.add_js_file(CHART_SCRIPT, loading_method="defer")
+
+
+def add_table_scripts_to_table_pages(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Only a page with sortable tables loads the table library (about 100 KB), deferred."""
+    if display.SORTABLE_CLASS in context.get("body", ""):
+        app.add_css_file(TABLE_STYLESHEET)
+        app.add_js_file(TABLE_LIBRARY, loading_method="defer")
+        app.add_js_file(TABLE_SCRIPT, loading_method="defer")
 
 
 # Theme and extension markup that accessibility checkers (axe-core) flag, and its fix: the search
@@ -613,6 +628,7 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(STYLESHEET)
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", add_bundle_to_chart_pages)
+    app.connect("html-page-context", add_table_scripts_to_table_pages)
     app.connect("html-page-context", link_to_notebook)
     app.connect("html-page-context", reader_extras)
     app.connect("build-finished", write_reader_files)

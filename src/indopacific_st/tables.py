@@ -6,10 +6,16 @@ import pandas as pd
 
 from indopacific_st import style, views
 from indopacific_st.dataset import Dataset
-from indopacific_st.display import Table, citations
+from indopacific_st.display import LIST_SEPARATOR, Table, citations
 from indopacific_st.validation import SOURCE_KINDS
 
 ORIGIN = "Origin"
+
+# How many rows a table shows before it shows only its latest rows and says where the rest are:
+# at 100 times today's data a page stays within about twice its weight (issue 12), and the full
+# data is one click away in the data files. Today's tables are well below both.
+CHAPTER_ROWS = 25  # the tables of one partner's agreements
+BOOK_ROWS = 100  # the tables across the dataset (data appendix, method, data quality)
 
 
 def origin_column(ds: Dataset, ids: pd.Series) -> pd.Series:
@@ -32,9 +38,25 @@ def sources_by_kind(ds: Dataset, keys: list[str]) -> str:
     return "; ".join(cells) or citations([])
 
 
+def data_files(ds: Dataset, *resources: str) -> str:
+    """Download links to data files, named as data/datapackage.json names them."""
+    paths = {r["name"]: r["path"] for r in ds.descriptor["resources"]}
+    return " and ".join(f"{{download}}`{paths[r]} </data/{paths[r]}>`" for r in resources)
+
+
+def latest(rows: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The last `limit` rows (the latest, for a table in order of announcement)."""
+    return rows.tail(limit)
+
+
+def partners_text(ds: Dataset, codes: list[str]) -> str:
+    return LIST_SEPARATOR.join(ds.vocabulary.partners[c] for c in codes)
+
+
 def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
     """One line per agreement: name, date, type, who signed, domains and cited sources."""
-    table = views.for_partner(ds, partner) if partner else ds.agreements
+    every = views.for_partner(ds, partner) if partner else ds.agreements
+    table = latest(every, CHAPTER_ROWS if partner else BOOK_ROWS)
     rows = pd.DataFrame(
         {
             "Agreement": table["name"],
@@ -45,7 +67,7 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
             "Type": table["type_label"],
             "Signed or led by": table["signatories"].map(lambda ids: signatory_names(ds, ids)),
             "Domains": table["domains"].map(
-                lambda codes: ", ".join(ds.vocabulary.domains[c] for c in codes)
+                lambda codes: LIST_SEPARATOR.join(ds.vocabulary.domains[c] for c in codes)
             ),
             ORIGIN: origin_column(ds, table["id"]),
             "Sources": table["sources"].map(lambda keys: sources_by_kind(ds, keys)),
@@ -53,13 +75,7 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
     )
     widths = (28, 11, 10, 26, 18, 9, 15)
     if partner is None:
-        rows.insert(
-            1,
-            "Partners",
-            table["partners"].map(
-                lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
-            ),
-        )
+        rows.insert(1, "Partners", table["partners"].map(lambda c: partners_text(ds, c)))
         widths = (24, 10, 10, 10, 23, 16, 9, 14)
     return Table(
         rows,
@@ -67,7 +83,13 @@ def agreements_table(ds: Dataset, partner: str | None = None) -> Table:
         widths=widths,
         caption=f"Agreements with {ds.vocabulary.partners[partner]}"
         if partner
-        else "Every agreement in the dataset",
+        else "The agreements in the dataset",
+        filters=("Type", "Domains") if partner else ("Partners", "Type", "Domains"),
+        lists=("Domains",) if partner else ("Partners", "Domains"),
+        dates=("Announced",),
+        total=len(every),
+        shown="latest by date of announcement",
+        rest=f"The full list is in {data_files(ds, 'agreements')}.",
     )
 
 
@@ -96,8 +118,19 @@ def review_table(
         rows.reset_index(drop=True),
         markdown_columns=("Sources",),
         widths=(20, 10, 12, 20, 30, 15),
-        caption="What the seed table says and what the sources say",
+        caption=review_caption(ds, findings, partner),
+        filters=("Field",),
     )
+
+
+def review_caption(ds: Dataset, findings: tuple[str, ...] | None, partner: str | None) -> str:
+    """Which part of the seed review a table shows, in words."""
+    if partner:
+        return f"The seed review of the {ds.vocabulary.partners[partner]} rows"
+    if findings:
+        kinds = [ds.vocabulary.findings[f].lower() for f in findings]
+        return "Seed review findings: " + LIST_SEPARATOR.join(kinds)
+    return "What the seed table says and what the sources say"
 
 
 def criteria_table(ds: Dataset) -> Table:
@@ -123,21 +156,30 @@ def criteria_table(ds: Dataset) -> Table:
             )
         )
     for _, r in a[a["partners"].map(len) > 1].iterrows():
-        partners = ", ".join(ds.vocabulary.partners[c] for c in r["partners"])
         checks.append(
             (
                 r["name"],
                 "Partners (criterion #3)",
-                f"Involves {partners}: one seed row, counted for each partner here.",
+                f"Involves {partners_text(ds, r['partners'])}: one seed row, counted for each "
+                "partner here.",
             )
         )
     for _, r in a[~a["sourced"]].iterrows():
         checks.append(
             (r["name"], "Sources", "No public record was found; the row rests on the seed alone.")
         )
-    rows = pd.DataFrame(checks, columns=["Agreement", "Check", "What the data shows"])
+    every = pd.DataFrame(checks, columns=["Agreement", "Check", "What the data shows"])
+    # Each check lists its agreements in order of announcement: a long table keeps the latest.
+    rows = every.groupby("Check", sort=False).tail(BOOK_ROWS // 4).reset_index(drop=True)
     rows.insert(1, ORIGIN, rows["Agreement"].map(origins))
-    return Table(rows, caption="Rows that strain the seed table's own criteria")
+    return Table(
+        rows,
+        caption="Rows that strain the seed table's own criteria",
+        filters=("Check", ORIGIN),
+        total=len(every),
+        shown="latest of each check by date of announcement",
+        rest=f"Every check is computed from {data_files(ds, 'agreements')}.",
+    )
 
 
 def institutions_table(ds: Dataset) -> Table:
@@ -150,7 +192,14 @@ def institutions_table(ds: Dataset) -> Table:
             "Ministry category": ds.institutions["category"].map(ds.vocabulary.categories),
         }
     )
-    return Table(frame, caption="Institutions that signed or led the agreements")
+    return Table(
+        frame.head(BOOK_ROWS),
+        caption="Institutions that signed or led the agreements",
+        filters=("Country", "Ministry category"),
+        total=len(frame),
+        shown="first in the data file",
+        rest=f"The full list is in {data_files(ds, 'institutions')}.",
+    )
 
 
 def dictionary_table(ds: Dataset, resource: str) -> Table:
@@ -158,9 +207,11 @@ def dictionary_table(ds: Dataset, resource: str) -> Table:
     entry = next(r for r in ds.descriptor["resources"] if r["name"] == resource)
     rows = []
     for field in entry["schema"]["fields"]:
-        allowed = ", ".join(c["value"] for c in field.get("categories", []))
+        allowed = ", ".join(str(c["value"]) for c in field.get("categories", []))
         required = "yes" if field.get("constraints", {}).get("required") else "no"
-        kind = field["type"] if field["type"] != "list" else "list (separated by ';')"
+        kind = field["type"]
+        if kind == "list":
+            kind = f"list (separated by '{field.get('delimiter', ';')}')"
         rows.append(
             (
                 field["name"],
@@ -174,15 +225,21 @@ def dictionary_table(ds: Dataset, resource: str) -> Table:
     frame = pd.DataFrame(
         rows, columns=["Column", "Title", "Type", "Required", "Meaning", "Allowed codes"]
     )
-    return Table(frame, caption=f"Data dictionary: {resource}")
+    return Table(
+        frame,
+        # Room for the longest column name and for "Required" and "boolean" unbroken in print.
+        widths=(23, 13, 11, 11, 28, 14),
+        caption=f"Data dictionary: {entry['path']} ({entry['title']})",
+    )
 
 
 def status_table(ds: Dataset, partner: str | None = None) -> Table:
     """Each agreement's status as of the data date: last recorded activity, successor, and the
     sources of that activity."""
-    table = views.status(ds)
+    every = views.status(ds)
     if partner:
-        table = table[table["partners"].map(lambda codes: partner in codes)]
+        every = every[every["partners"].map(lambda codes: partner in codes)]
+    table = latest(every, CHAPTER_ROWS if partner else BOOK_ROWS)
     activity = views.activity(ds).groupby("agreement_id").tail(1).set_index("agreement_id")
     names = ds.agreements.set_index("id")["name"]
     rows = pd.DataFrame(
@@ -204,23 +261,28 @@ def status_table(ds: Dataset, partner: str | None = None) -> Table:
         rows.reset_index(drop=True),
         markdown_columns=("Sources",),
         widths=(26, 10, 16, 26, 14, 12),
-        caption="Each agreement's status as of the data date",
+        caption=f"Status of the agreements with {ds.vocabulary.partners[partner]} at the data date"
+        if partner
+        else "Status of the agreements at the data date",
+        filters=(ORIGIN, "Status"),
+        total=len(every),
+        shown="latest by date of announcement",
+        rest=f"It is computed from {data_files(ds, 'agreements', 'events')}.",
     )
 
 
 def screened_table(ds: Dataset, verdicts: tuple[str, ...] | None = None) -> Table:
     """The candidates screened out or left borderline: the criterion each fails, why, and the
     sources."""
-    screened = ds.screened
+    every = ds.screened
     if verdicts:
-        screened = screened[screened["verdict"].isin(verdicts)]
+        every = every[every["verdict"].isin(verdicts)]
+    screened = latest(every, BOOK_ROWS)
     criteria = ds.vocabulary.criteria
     rows = pd.DataFrame(
         {
             "Candidate": screened["name"],
-            "Partners": screened["partners"].map(
-                lambda codes: ", ".join(ds.vocabulary.partners[c] for c in codes)
-            ),
+            "Partners": screened["partners"].map(lambda codes: partners_text(ds, codes)),
             "Announced": [
                 style.date_text(d, p)
                 for d, p in zip(screened["announced_date"], screened["precision"], strict=True)
@@ -240,4 +302,10 @@ def screened_table(ds: Dataset, verdicts: tuple[str, ...] | None = None) -> Tabl
         markdown_columns=("Sources",),
         widths=(22, 9, 9, 8, 14, 28, 10),
         caption="Candidates screened after the seed table",
+        filters=("Partners", "Verdict"),
+        lists=("Partners",),
+        dates=("Announced",),
+        total=len(every),
+        shown="latest by date of announcement",
+        rest=f"The full list is in {data_files(ds, 'screened')}.",
     )
