@@ -387,7 +387,7 @@ def reader_extras(app: Sphinx, pagename: str, templatename: str, context: dict, 
         f'{html.escape(package["version"])}. <a href="{html.escape(url)}">{html.escape(url)}</a></p>'
         "<p>The dataset builds on the table compiled by Alisha Chandranathan for the Asia Society "
         "Policy Institute; cite both.</p>"
-        f'<pre class="report-bibtex">{html.escape(entry)}</pre></section>'
+        f'<pre class="report-bibtex" tabindex="0">{html.escape(entry)}</pre></section>'
     )
 
 
