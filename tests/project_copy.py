@@ -139,6 +139,8 @@ class ProjectCopy:
     def specs(self, chapter: str) -> list[dict]:
         """Each chart's payload, its datasets (sent in columns) as rows, as the chart draws them."""
         source = self.html / "_static" / "charts" / "chapters" / f"{chapter}.js"
+        if 'class="report-chart"' not in (self.html / "chapters" / f"{chapter}.html").read_text():
+            return []  # a page without charts has no chart script
         payloads = [json.loads(match) for match in SPEC.findall(source.read_text("utf-8"))]
         for payload in payloads:
             payload["datasets"] = {

@@ -61,6 +61,10 @@ def write_subset(font: Path, codepoints: set[int], target: Path) -> None:
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]
+    # Every name record kept: the fonts' copyright and licence (SIL OFL 1.1) travel with them.
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.name_legacy = True
     face = subset.load_font(str(font), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(codepoints))

@@ -323,6 +323,31 @@ SEARCH_SCRIPTS = re.compile(
 )
 
 
+# Jupyter Book's extensions load their files on every page; a page that has none of what one
+# acts on (a marker in its markup) does without its files: each costs a request, which on a
+# slow connection holds up the charts.
+EXTENSION_FILES = {
+    r'class="highlight': ("pygments.css", "copybutton.css", "clipboard.min.js", "copybutton.js"),
+    r'class="(?:[^"]* )?toggle[ "]|class="[^"]*admonition[^"]*dropdown': (
+        "togglebutton.css",
+        "togglebutton.js",
+    ),
+    r'class="(?:[^"]* )?sd-': ("sphinx-design.min.css", "design-tabs.js"),
+    r"thebe-launch-button": ("sphinx-thebe.css", "sphinx-thebe.js"),
+}
+
+
+def without_unused_files(page: str) -> str:
+    """The page without the extension files it has nothing for."""
+    for marker, files in EXTENSION_FILES.items():
+        if re.search(marker, page):
+            continue
+        for name in files:
+            tag = r"<(?:link|script)[^>]*?(?:href|src)=\"[^\"]*_static/" + re.escape(name)
+            page = re.sub(r"\s*" + tag + r'[?"][^>]*>(?:</script>)?', "", page)
+    return page
+
+
 def fix_markup(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
@@ -341,6 +366,7 @@ def fix_markup(app: Sphinx, exception: Exception | None) -> None:
         fixed = first_titles_only(fixed)
         if path.name != "search.html" and not search_as_you_type:
             fixed = SEARCH_SCRIPTS.sub("", fixed)
+        fixed = without_unused_files(fixed)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
     icons.use_subset(Path(app.outdir))
