@@ -273,9 +273,9 @@ def origin_counts(long: pd.DataFrame, keys: dict[str, list]) -> pd.DataFrame:
     return table
 
 
-def count_axis(title: str, top: int | None = None, channel=alt.X):
+def count_axis(title: str, top: int | None = None) -> alt.X:
     """The axis of agreement counts: whole numbers, bars stacked from zero, up to top if given."""
-    return channel(
+    return alt.X(
         "agreements:Q",
         title=title,
         stack="zero",
@@ -284,10 +284,11 @@ def count_axis(title: str, top: int | None = None, channel=alt.X):
     )
 
 
-def stacked_bars(base: alt.Chart, count, colour, tooltip: list, **mark) -> alt.Chart:
-    """Bars of counts stacked by origin: seed first in full colour, added after, lighter."""
+def stacked_bars(base: alt.Chart, count: alt.X, colour, tooltip: list, **mark) -> alt.Chart:
+    """Horizontal bars of counts stacked by origin: seed first in full colour, added after,
+    lighter."""
     return base.mark_bar(**mark).encode(
-        **{"x" if isinstance(count, alt.X) else "y": count},
+        x=count,
         color=colour,
         opacity=origin_opacity(),
         order=alt.Order("stack_order:Q"),
@@ -429,17 +430,31 @@ def quarterly_rows(ds: Dataset, frame: pd.DataFrame, what: str):
 
 
 def quarterly_bars(ds: Dataset, partner: str, announced: pd.DataFrame):
-    """One partner's announcements counted per quarter, seed first in full colour, added after,
+    """One partner's announcements counted per quarter, seed first in full colour, added above,
     lighter, with the change of administration. Returns the chart and its data."""
     counts = per_quarter(announced, []).rename(columns={"count": "agreements"})
-    counts["origin_label"] = counts["origin"].map(views.ORIGIN_LABELS)
     counts["stack_order"] = counts["origin"].map({o: i for i, o in enumerate(views.ORIGIN_LABELS)})
-    # A bar spans its quarter, less a gap to the next.
+    counts = counts.sort_values(["date", "stack_order"]).reset_index(drop=True)
+    counts["origin_label"] = counts["origin"].map(views.ORIGIN_LABELS)
+    # Stacked here, as rectangles: Vega-Lite reads a bar that spans x (its quarter, less a gap
+    # to the next) as a horizontal one and would not stack it upwards.
+    counts["top"] = counts.groupby("date")["agreements"].cumsum()
+    counts["bottom"] = counts["top"] - counts["agreements"]
     counts["end"] = counts["date"] + pd.DateOffset(months=3) - pd.Timedelta(days=12)
-    base = alt.Chart(counts).encode(x=time_axis(ds), x2="end:T")
-    colour = alt.value(style.PARTNER_COLOURS[partner])
-    tooltip = [alt.Tooltip("quarter:N", title="Quarter"), *origin_tooltip()]
-    bars = stacked_bars(base, count_axis("Agreements announced", channel=alt.Y), colour, tooltip)
+    bars = (
+        alt.Chart(counts)
+        .mark_rect(color=style.PARTNER_COLOURS[partner])
+        .encode(
+            x=time_axis(ds),
+            x2="end:T",
+            y=alt.Y(
+                "top:Q", title="Agreements announced", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            y2="bottom:Q",
+            opacity=origin_opacity(),
+            tooltip=[alt.Tooltip("quarter:N", title="Quarter"), *origin_tooltip()],
+        )
+    )
     chart = (bars + change_rule(ds, style.WIDTH)).properties(width=style.WIDTH, height=220)
     plotted = counts[["quarter", "origin_label", "agreements"]]
     return chart, plotted.set_axis(["Quarter", "Origin", "Agreements"], axis=1)
