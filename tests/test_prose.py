@@ -177,3 +177,28 @@ def test_an_unknown_measure_is_reported(ds):
     [guard] = guards.guards_in(text, "chapters/x.md")
     with pytest.raises(guards.GuardError, match="'agreemnts' is not a measure; use one of"):
         guards.evaluate(ds, guard)
+
+
+def test_a_stale_list_is_reported_by_what_it_gained_and_lost(ds):
+    """A maintainer reads which agreements a list gained or lost, a few by name, however long it is."""
+    current = list(ip.views.for_partner(ds, "AU")["id"])
+    many = [f"au-synthetic-{n}" for n in range(20)]
+    written = guards.joined([*current[1:], *many])
+    text = f"```{{guard}}\nagreements AU = {written}\n```\nAustralia's list.\n"
+    [guard] = guards.guards_in(text, "chapters/x.md")
+    [condition] = guards.evaluate(ds, guard).conditions
+    shown = ", ".join(f"'{i}'" for i in many[:8]).replace(", ", "; ")
+    assert condition.change == (
+        f"now also '{current[0]}' and no longer {shown} and {len(many) - 8} more"
+    )
+    report = guards.stale_report([(guard, condition)])
+    assert f"'agreements AU' now also '{current[0]}'" in report and "au-synthetic-8" not in report
+
+
+def test_a_stale_single_value_gives_the_old_and_the_new(ds):
+    announced = ds.agreements.set_index("id").loc["au-quantum", "announced"]
+    text = "```{guard}\nau-quantum.announced = 1999-01-01\n```\nThe date.\n"
+    [guard] = guards.guards_in(text, "chapters/x.md")
+    [condition] = guards.evaluate(ds, guard).conditions
+    assert condition.change == f"was '1999-01-01', is now '{condition.current}'"
+    assert str(announced)[:7] in condition.current

@@ -57,6 +57,16 @@ def joined(values) -> str:
     return "; ".join(items) if items else NONE
 
 
+def listed(items: list[str], most: int = 8) -> str:
+    """Items for a message: the first few, then how many more."""
+    shown = "; ".join(f"'{item}'" for item in items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def shortened(value: str, most: int = 200) -> str:
+    return value if len(value) <= most else value[:most] + "…"
+
+
 def ids(frame: pd.DataFrame) -> str:
     """A set of agreements, in alphabetical order: a date correction elsewhere does not reorder it."""
     return joined(sorted(frame["id"]))
@@ -177,6 +187,19 @@ class Condition:
     def holds(self) -> bool:
         return self.written == self.current
 
+    @property
+    def change(self) -> str:
+        """What changed, briefly: the items a list gained and lost, or the old and new value.
+        (At scale a list holds thousands of ids; a notice names a few and counts the rest.)"""
+        old, new = self.written.split("; "), self.current.split("; ")
+        added = [v for v in new if v not in old and v != NONE]
+        removed = [v for v in old if v not in new and v != NONE]
+        if (len(old) > 1 or len(new) > 1) and (added or removed):
+            parts = [f"now also {listed(added)}"] if added else []
+            parts += [f"no longer {listed(removed)}"] if removed else []
+            return " and ".join(parts)
+        return f"was '{shortened(self.written)}', is now '{shortened(self.current)}'"
+
 
 @dataclass(frozen=True)
 class Guard:
@@ -274,10 +297,7 @@ def stale_report(found: list[tuple[Guard, Condition]]) -> str:
         "values these paragraphs were written against."
     ]
     for guard, condition in found:
-        lines.append(
-            f"  - {guard.where}: '{condition.measure}' was '{condition.written}', "
-            f"is now '{condition.current}'."
-        )
+        lines.append(f"  - {guard.where}: '{condition.measure}' {condition.change}.")
     lines.append(
         "Revise each paragraph so that it is true of the data, then run `make reviewed` to "
         "record the values it now matches (see chapters/updating.md)."

@@ -242,7 +242,7 @@ class GuardDirective(SphinxDirective):
         text = nodes.paragraph()
         text += nodes.Text(
             "It was written when the data gave other values than it gives now: "
-            + "; ".join(f"{c.measure} was “{c.written}” and is now “{c.current}”" for c in broken)
+            + "; ".join(f"{c.measure} {c.change}" for c in broken)
             + ". Maintainers revise the paragraph, then run make reviewed."
         )
         notice += text
