@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from project_copy import TEST_AGREEMENT, Build, ProjectCopy
 
 import indopacific_st as ip
 
@@ -29,9 +31,12 @@ def toc_order() -> list[str]:
 BUILT_OUTPUTS = {"html_dir", "pdf_path", "briefs_dir"}
 
 
-# The files that build copies of the project take longest: `make test` starts them first, so the
-# other worker (pytest-xdist, one file per worker) runs the rest beside them.
-LONGEST_FIRST = ("test_updating.py", "test_rebuild.py", "test_safety.py")
+# The files that build copies of the project take longest: `make test` starts them first, in this
+# order, so the other worker (pytest-xdist, one file per worker) runs the rest beside them.
+# test_safety.py reads the copy that test_updating.py then revises (`edited_copy`): in one
+# process it runs first; test_updating.py, queued after test_rebuild.py, most often joins it on
+# the worker that is free first, and otherwise builds its own copy there.
+LONGEST_FIRST = ("test_safety.py", "test_rebuild.py", "test_updating.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -89,3 +94,30 @@ def briefs_dir() -> Path:
     if not BRIEFS.is_dir():
         pytest.fail("No partner briefs in _build/briefs: run `make briefs` (make test does it).")
     return BRIEFS
+
+
+@dataclass
+class EditedCopy:
+    """A project copy as a maintainer leaves it after adding an agreement, with hostile text in
+    the data, and what `make check`, `make book` and `make pdf` said on it."""
+
+    site: ProjectCopy
+    check: Build
+    book: Build
+    pdf: Build
+    # The data with the added agreement but without the hostile text.
+    data_without_hostile_text: dict[str, bytes]
+
+
+@pytest.fixture(scope="session")
+def edited_copy(tmp_path_factory) -> EditedCopy:
+    """One copy, built once (book and PDF), for test_safety.py and then test_updating.py."""
+    site = ProjectCopy(tmp_path_factory.mktemp("edited"))
+    shutil.copytree(
+        ROOT / "tests", site.root / "tests", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    site.add_agreement(**TEST_AGREEMENT)
+    without_hostile_text = site.data_files()
+    site.add_hostile_text()
+    check, book, pdf = site.make("check"), site.make("book"), site.make("pdf")
+    return EditedCopy(site, check, book, pdf, without_hostile_text)

@@ -46,6 +46,16 @@ TEST_AGREEMENT = {
 }
 
 
+# Text in every kind of field that would run as script, markup or LaTeX if anything along the
+# way interpreted it (test_safety.py): an agreement's name, short name and summary, an
+# institution's name and a seed-review note. None of them changes a guarded paragraph's measures.
+HOSTILE_NAME = "<script>window.__pwned=1</script> CoRe & {{x}} $5 50% _u_ #h \\back"
+HOSTILE_SHORT = '<img src=x onerror="window.__pwned=2">'
+HOSTILE_SUMMARY = "</script><script>window.__pwned=3</script> [link](javascript:alert(1)) **bold**"
+HOSTILE_INSTITUTION = "<b>Ministry</b> & {{z}} 100% $"
+HOSTILE_REVIEW = "{cite}`nokey` <iframe src=javascript:alert(4)></iframe> ~~gone~~"
+
+
 @dataclass
 class Build:
     returncode: int
@@ -107,6 +117,29 @@ class ProjectCopy:
         for name in ("agreements.csv", "events.csv", "seed_review.csv", "inclusion.csv"):
             rows = self.rows(name)
             self.write_rows(name, [rows[0], *[r for r in rows[1:] if r[0] != agreement_id]])
+
+    def add_hostile_text(self) -> None:
+        """Give one Japanese agreement, its ministry and its review the hostile values above."""
+        self.set_cell("agreements.csv", "jp-core", "name", HOSTILE_NAME)
+        self.set_cell("agreements.csv", "jp-core", "short_name", HOSTILE_SHORT)
+        self.set_cell("agreements.csv", "jp-core", "summary", HOSTILE_SUMMARY)
+        self.set_cell("institutions.csv", "jp-meti", "name", HOSTILE_INSTITUTION)
+        rows = self.rows("seed_review.csv")
+        for row in rows[1:]:
+            if row[0] == "jp-core":
+                row[rows[0].index("sources_say")] = HOSTILE_REVIEW
+                # A changed name is a correction under the data rules (a disagreement keeps the
+                # seed's).
+                if row[rows[0].index("field")] == "name":
+                    row[rows[0].index("finding")] = "correction"
+        self.write_rows("seed_review.csv", rows)
+
+    def data_files(self) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in (self.root / "data").glob("*")}
+
+    def restore_data(self, files: dict[str, bytes]) -> None:
+        for name, content in files.items():
+            (self.root / "data" / name).write_bytes(content)
 
     def set_cell(self, name: str, row_id: str, column: str, value: str) -> None:
         rows = self.rows(name)

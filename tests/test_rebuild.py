@@ -78,6 +78,7 @@ def test_added_agreement_appears_in_chapter_table_charts_and_counts(site):
     site.add_agreement(**NEW_AGREEMENT)
     build = site.make("book")
     assert build.returncode == 0, build.output[-3000:]
+    assert build.executed == notebooks(site)
 
     assert style.plural(len(before) + 1, "agreement") in site.glued("australia")
     assert str(total + 1) in site.glued("intro")

@@ -1,7 +1,8 @@
 """Text from the data is shown literally everywhere: never run as script, markup or LaTeX.
 
 A copy of the project gets hostile values in every kind of text field, then the HTML book and the
-PDF are built from it and read back: in Chromium for the web edition, as text for the PDF.
+PDF are built from it and read back: in Chromium for the web edition, as text for the PDF. The copy
+is the one test_updating.py then revises (`edited_copy` in conftest.py): these tests run first.
 """
 
 from __future__ import annotations
@@ -12,38 +13,29 @@ import subprocess
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
-from project_copy import ProjectCopy
+from project_copy import (
+    HOSTILE_INSTITUTION,
+    HOSTILE_NAME,
+    HOSTILE_REVIEW,
+    HOSTILE_SHORT,
+    HOSTILE_SUMMARY,
+    ProjectCopy,
+)
 from test_browser import CHROMIUM, FLAGS
 
 # Builds copies of the project: minutes, not seconds.
 pytestmark = pytest.mark.slow
 
-NAME = "<script>window.__pwned=1</script> CoRe & {{x}} $5 50% _u_ #h \\back"
-SHORT = '<img src=x onerror="window.__pwned=2">'
-SUMMARY = "</script><script>window.__pwned=3</script> [link](javascript:alert(1)) **bold**"
-INSTITUTION = "<b>Ministry</b> & {{z}} 100% $"
-REVIEW = "{cite}`nokey` <iframe src=javascript:alert(4)></iframe> ~~gone~~"
+NAME, SHORT, SUMMARY = HOSTILE_NAME, HOSTILE_SHORT, HOSTILE_SUMMARY
+INSTITUTION, REVIEW = HOSTILE_INSTITUTION, HOSTILE_REVIEW
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> ProjectCopy:
-    copy = ProjectCopy(tmp_path_factory.mktemp("hostile"))
-    copy.set_cell("agreements.csv", "jp-core", "name", NAME)
-    copy.set_cell("agreements.csv", "jp-core", "short_name", SHORT)
-    copy.set_cell("agreements.csv", "jp-core", "summary", SUMMARY)
-    copy.set_cell("institutions.csv", "jp-meti", "name", INSTITUTION)
-    rows = copy.rows("seed_review.csv")
-    for row in rows[1:]:
-        if row[0] == "jp-core":
-            row[rows[0].index("sources_say")] = REVIEW
-            # A changed name is a correction under the data rules (a disagreement keeps the seed's).
-            if row[rows[0].index("field")] == "name":
-                row[rows[0].index("finding")] = "correction"
-    copy.write_rows("seed_review.csv", rows)
-    for target in ("book", "pdf"):
-        build = copy.make(target)
+def hostile(edited_copy) -> ProjectCopy:
+    """The shared project copy (conftest.py): hostile text in the data, book and PDF built."""
+    for build in (edited_copy.book, edited_copy.pdf):
         assert build.returncode == 0, build.output[-3000:]
-    return copy
+    return edited_copy.site
 
 
 @pytest.fixture(scope="module")
