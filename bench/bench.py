@@ -27,6 +27,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -96,6 +97,10 @@ COMPRESSED = (".html", ".js", ".css", ".svg")
 STEPS = ("clean", "noop", "edit", "pdf", "check", "pages", "fast", "test")
 
 
+# `make check` with valid data and stale paragraphs: what it says after a data edit.
+STALE_ONLY = re.compile(r"^Data OK: .*\n\d+ stale statements?: ", re.M)
+
+
 class BuildFailed(Exception):
     """A step failed in the copy: its figure is missing from the results, with the reason."""
 
@@ -131,8 +136,9 @@ class Copy:
         dry = subprocess.run(["make", "-n", "-C", str(self.root), target], capture_output=True)
         return dry.returncode == 0
 
-    def make(self, target: str) -> float:
-        """Run `make target` in the copy; return its wall time in seconds."""
+    def make(self, target: str, stale_ok: bool = False) -> float:
+        """Run `make target` in the copy; return its wall time in seconds. With `stale_ok`, a
+        run that fails only because paragraphs are stale counts (synthetic rows make them so)."""
         start = time.perf_counter()
         result = subprocess.run(
             ["make", "-C", str(self.root), target],
@@ -142,7 +148,8 @@ class Copy:
             check=False,
         )
         seconds = time.perf_counter() - start
-        if result.returncode != 0:
+        output = result.stdout + result.stderr
+        if result.returncode != 0 and not (stale_ok and STALE_ONLY.search(output)):
             raise BuildFailed(f"`make {target}` failed:\n{(result.stdout + result.stderr)[-3000:]}")
         return seconds
 
@@ -294,10 +301,10 @@ def bench_scale(
         failures.append(f"{scale}x run {run + 1}, {key}: {failure}")
         print(f"  {scale}x run {run + 1}: {key:13} FAILED\n{failure}", flush=True)
 
-    def timed(key: str, target: str, run: int) -> None:
+    def timed(key: str, target: str, run: int, stale_ok: bool = False) -> None:
         busy.append(os.getloadavg()[0])
         try:
-            seconds = copy.make(target)
+            seconds = copy.make(target, stale_ok)
         except BuildFailed as failure:
             return failed(key, run, failure)
         timings.setdefault(key, []).append(seconds)
@@ -319,7 +326,7 @@ def bench_scale(
         if "check" in steps:
             # As after an edit: the build left the validated dataset in its cache.
             copy.clean("dataset-cache")
-            timed("check", "check", run)
+            timed("check", "check", run, stale_ok=True)
         if "pages" in steps:
             busy.append(os.getloadavg()[0])
             try:
