@@ -24,6 +24,7 @@ COPIED = [
     "Makefile",
     "requirements.lock",
     "pyproject.toml",
+    "bench",  # the fast tests grow the data 100x with bench/synthetic.py
 ]
 # Each chart queues its element id and payload (Vega spec, datasets, table) for report-charts.js;
 # the build gathers a page's payloads, one a line, into _static/charts/<page>.js.
@@ -74,7 +75,9 @@ class ProjectCopy:
             source = ROOT / name
             if source.is_dir():
                 shutil.copytree(
-                    source, folder / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+                    source,
+                    folder / name,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
                 )
             else:
                 shutil.copy2(source, folder / name)

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.slow
 
 NOTICE = "Check this paragraph against the data"
 STALE_LINE = re.compile(
-    r'^\s+- (chapters/\S+?)(?:, cell (\d+))?, paragraph "(.*?)": \'(.*?)\' was', re.M
+    r'^\s+- (chapters/\S+?)(?:, cell (\d+))?, paragraph "(.*?)": \'(.*?)\' (?:was|now|no longer)',
+    re.M,
 )
 
 
