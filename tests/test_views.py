@@ -9,7 +9,7 @@ import pandas as pd
 from test_data import read_rows, write_rows
 
 import indopacific_st as ip
-from indopacific_st import views
+from indopacific_st import findings, style, views
 
 
 def test_the_change_of_administration_is_20_january_2025():
@@ -116,3 +116,15 @@ def test_facts_give_the_flow_and_status_numbers_the_figures_draw(ds):
     assert india["replaced_count"] == (mine["status"] == "replaced").sum()
     for successor in mine.loc[mine["status"] == "replaced", "successor_label"]:
         assert successor in india["replaced_names"]
+
+
+def test_domain_reach_says_all_when_a_domain_reaches_every_partner(ds):
+    """The finding counts partners reached; reaching every partner reads "all", not "6 of the 6"."""
+    finding = findings.domain_reach(ds)
+    partners = len(ds.vocabulary.partners)
+    reach = finding.facts["widest_reach"]
+    if reach == partners:
+        assert f"all {style.number_word(partners)} partners" in finding.title
+    else:
+        assert f"{reach} of the {partners} partners" in finding.title
+    assert f" {partners} of the {partners} " not in finding.title

@@ -73,9 +73,12 @@ def domain_reach(ds: Dataset) -> Finding:
     partners = len(ds.vocabulary.partners)
     reach_count = int(reach.max()) if len(widest) else 0
     verb = "reaches" if len(widest) == 1 else "reach"
-    title = capitalised(
-        f"{style.join_words(widest)} {verb} {reach_count} of the {partners} partners"
+    share = (
+        f"all {style.number_word(partners)}"
+        if reach_count == partners
+        else f"{reach_count} of the {partners}"
     )
+    title = capitalised(f"{style.join_words(widest)} {verb} {share} partners")
     most_count = int(covered.max())
     if len(most) == 1:
         most_text = f"{most[0]} is covered by the most agreements ({style.number_word(most_count)})"
