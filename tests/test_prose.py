@@ -202,3 +202,14 @@ def test_a_stale_single_value_gives_the_old_and_the_new(ds):
     [condition] = guards.evaluate(ds, guard).conditions
     assert condition.change == f"was '1999-01-01', is now '{condition.current}'"
     assert str(announced)[:7] in condition.current
+
+
+@pytest.mark.parametrize("text", ["4,300", "1.10", "2021", "O'Neil's \"view\"", "(none)", "a\\b"])
+def test_glued_text_reaches_the_page_exactly_as_computed(text):
+    """{glue:text} reads text/plain with literal_eval: a count of thousands must not become a tuple."""
+    from myst_nb.core.variables import format_plain_text
+
+    from indopacific_st.display import Text
+
+    plain = Text(text)._repr_mimebundle_()["text/plain"]
+    assert format_plain_text(plain, "") == text

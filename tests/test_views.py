@@ -128,3 +128,14 @@ def test_domain_reach_says_all_when_a_domain_reaches_every_partner(ds):
     else:
         assert f"{reach} of the {partners} partners" in finding.title
     assert f" {partners} of the {partners} " not in finding.title
+
+
+def test_a_long_list_of_names_is_summarised_beyond_the_limit():
+    """At real data every list is named in full; a list longer than the limit names the first
+    ones and counts the rest, so a sentence stays a sentence at 100x data."""
+    labels = [f"Dialogue {n}" for n in range(style.LISTED + 95)]
+    text = style.the_named(labels)
+    assert text.startswith("the Dialogue 0, the Dialogue 1,")
+    assert text.endswith(f"the Dialogue {style.LISTED - 1}, and 95 others")
+    assert style.the_named(labels[: style.LISTED]).endswith(f"and the Dialogue {style.LISTED - 1}")
+

@@ -541,7 +541,9 @@ class Text:
         self.value = str(value)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": self.value}
+        # As a quoted literal: {glue:text} reads text/plain with ast.literal_eval, which made
+        # "4,300" the tuple "(4, 300)" and "1.10" the number "1.1".
+        return {"text/plain": repr(self.value)}
 
     def __str__(self) -> str:
         return self.value

@@ -279,7 +279,7 @@ def lists_sentence(ds: Dataset, counts: pd.Series, top: list, bottom: list, tota
 
 def the_names(labels) -> str:
     """'the CoRe Partnership and the Climate Partnership'."""
-    return style.join_words([f"the {label}" for label in labels])
+    return style.the_named(labels)
 
 
 def binding_sentence(a: pd.DataFrame) -> str:

@@ -273,4 +273,4 @@ def verb(n: int, one: str, many: str) -> str:
 
 def the_labels(labels) -> str:
     """'the CoRe Partnership and the TRUST initiative', or 'none'."""
-    return style.join_words([f"the {label}" for label in labels]) or "none"
+    return style.the_named(labels) or "none"

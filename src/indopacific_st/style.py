@@ -144,6 +144,20 @@ def join_words(words: list[str], last: str = "and") -> str:
     return ", ".join(words[:-1]) + f", {last} " + words[-1]
 
 
+# A sentence names at most this many agreements and counts the rest: well above any list the
+# real data gives (twelve at most), so only a much larger dataset is summarised.
+LISTED = 20
+
+
+def the_named(labels) -> str:
+    """'the CoRe Partnership and the Climate Partnership'; beyond LISTED names, '... and 95 others'."""
+    labels = list(labels)
+    named = [f"the {label}" for label in labels[:LISTED]]
+    if len(labels) > LISTED:
+        named.append(f"{number_word(len(labels) - LISTED)} others")
+    return join_words(named)
+
+
 def tied(labels: list[str], count: int, noun: str) -> str:
     """One leader or a tie, said plainly: 'quantum (nine agreements)' or
     'quantum, semiconductors, and space, with nine agreements each'."""
