@@ -138,4 +138,3 @@ def test_a_long_list_of_names_is_summarised_beyond_the_limit():
     assert text.startswith("the Dialogue 0, the Dialogue 1,")
     assert text.endswith(f"the Dialogue {style.LISTED - 1}, and 95 others")
     assert style.the_named(labels[: style.LISTED]).endswith(f"and the Dialogue {style.LISTED - 1}")
-
