@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,3 +122,22 @@ def edited_copy(tmp_path_factory) -> EditedCopy:
     site.add_hostile_text()
     check, book, pdf = site.make("check"), site.make("book"), site.make("pdf")
     return EditedCopy(site, check, book, pdf, without_hostile_text)
+
+
+def load_synthetic():
+    """bench/synthetic.py, the generator `make bench` grows the data with."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def ds_100x(tmp_path_factory) -> ip.Dataset:
+    """The dataset grown to 100 times its agreements by bench/synthetic.py, on a project copy."""
+    root = tmp_path_factory.mktemp("x100")
+    for folder in ("data", "chapters"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copy(ROOT / "references.bib", root / "references.bib")
+    load_synthetic().scale(root, 100)
+    return ip.load(root)

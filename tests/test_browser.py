@@ -183,17 +183,6 @@ OVERFLOW = """() => [...document.querySelectorAll('.report-chart')].flatMap(char
 })"""
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("chapter", CHART_CHAPTERS)
-def test_charts_fit_their_column(server, browser, chapter, width):
-    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
-    drawn_charts(page)
-    assert page.evaluate(OVERFLOW) == []
-    titles = page.locator(".report-figure-title")
-    assert titles.count() == page.locator(".report-chart").count()
-    page.close()
-
-
 # Every two visible texts of a chart (axis and legend labels, value labels, the change of
 # administration's label) overlap by at most a pixel either way.
 OVERLAPS = """() => [...document.querySelectorAll('.report-chart')].flatMap(chart => {
@@ -211,11 +200,16 @@ LABELLED = """text => [...document.querySelectorAll('.report-chart svg text')]
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("chapter", CHART_CHAPTERS)
-def test_chart_texts_do_not_overlap(server, browser, chapter, width):
+def test_charts_fit_their_column_and_their_texts_do_not_overlap(server, browser, chapter, width):
+    """One visit a page and width: no chart wider than its column, each with its title, and no
+    chart text over another."""
     from indopacific_st import findings
 
     page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
     drawn_charts(page)
+    assert page.evaluate(OVERFLOW) == []
+    titles = page.locator(".report-figure-title")
+    assert titles.count() == page.locator(".report-chart").count()
     assert page.evaluate(OVERLAPS) == []
     if chapter != "method":
         # Every page but the method's has a timeline, which labels the change of

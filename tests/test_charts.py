@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import altair as alt
@@ -14,7 +12,6 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-import indopacific_st as ip
 from indopacific_st import charts, display, findings, style, tables, views
 from indopacific_st.display import Figure, Table, escape_markdown
 
@@ -360,23 +357,6 @@ def test_web_figure_fits_its_column_and_print_figure_keeps_a_fixed_width(ds):
 
 # The A4 page's text area (1 inch margins); LaTeX scales a taller figure down to 90% of it.
 PRINT_TEXT_HEIGHT = 0.9 * (297 / 25.4 - 2) * 72
-
-
-def load_synthetic():
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def ds_100x(tmp_path_factory) -> ip.Dataset:
-    """The data grown a hundredfold with synthetic but valid agreements, as `make bench` grows it."""
-    root = tmp_path_factory.mktemp("data-100x")
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copy(ROOT / "references.bib", root / "references.bib")
-    load_synthetic().scale(root, 100)
-    return ip.load(root)
 
 
 def busiest_partner(ds) -> str:

@@ -3,15 +3,11 @@ edition's sorting and filters read, and tables that stay bounded when the data g
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import shutil
 
 import pytest
-from conftest import ROOT
 from test_prose import typed_facts
 
-import indopacific_st as ip
 from indopacific_st import tables, views
 from indopacific_st.display import LIST_SEPARATOR, Table, class_name
 
@@ -71,24 +67,6 @@ def test_data_dictionary_covers_every_field(ds):
         assert resource["path"] in table.caption
 
 
-def load_synthetic():
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def grown(tmp_path_factory) -> ip.Dataset:
-    """The dataset grown to 100 times its agreements by bench/synthetic.py, on a project copy."""
-    root = tmp_path_factory.mktemp("x100")
-    for folder in ("data", "chapters"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copy(ROOT / "references.bib", root / "references.bib")
-    load_synthetic().scale(root, 100)
-    return ip.load(root)
-
-
 GROWING = {
     "agreements of a partner": (lambda ds: tables.agreements_table(ds, "JP"), tables.CHAPTER_ROWS),
     "status of a partner's agreements": (
@@ -101,11 +79,11 @@ GROWING = {
 
 
 @pytest.mark.parametrize("kind", GROWING)
-def test_a_table_of_100x_data_is_bounded(grown, ds, kind):
+def test_a_table_of_100x_data_is_bounded(ds_100x, ds, kind):
     """At 100 times the agreements a table shows at most its limit of rows, says how many there
     are and where they all are, and weighs about what its limit of today's rows would."""
     make, limit = GROWING[kind]
-    big, today = make(grown), make(ds)
+    big, today = make(ds_100x), make(ds)
     assert len(big.frame) <= limit < big.total
     markdown = big.markdown()
     assert f"Shown: {len(big.frame)} of {big.total} rows" in markdown
@@ -114,8 +92,8 @@ def test_a_table_of_100x_data_is_bounded(grown, ds, kind):
     assert len(markdown) <= 1.5 * limit * per_row_today, (len(markdown), per_row_today)
 
 
-def test_a_bounded_table_shows_the_latest_agreements(grown):
-    table = tables.agreements_table(grown, "KR")
-    every = views.for_partner(grown, "KR")
+def test_a_bounded_table_shows_the_latest_agreements(ds_100x):
+    table = tables.agreements_table(ds_100x, "KR")
+    every = views.for_partner(ds_100x, "KR")
     assert list(table.frame["Agreement"]) == list(every.tail(tables.CHAPTER_ROWS)["name"])
     assert table.total == len(every)
