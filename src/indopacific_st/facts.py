@@ -184,7 +184,7 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "first": style.date_text(in_period["announced_date"].min(), "month"),
         "last": style.date_text(in_period["announced_date"].max(), "month"),
         "latest_sentence": (
-            f"The latest in the dataset, {the_names(latest['label'])}, "
+            f"The latest in the dataset, {style.the_named(latest['label'])}, "
             f"{'dates' if len(latest) == 1 else 'date'} from "
             f"{style.date_text(in_period['announced_date'].max(), 'month')}"
         ),
@@ -217,7 +217,7 @@ def overview_facts(ds: Dataset) -> dict[str, object]:
         "same_day_count": int(days.max()) if len(days) else 0,
         "same_day_dates": style.join_words([style.date_text(d, "day") for d in busiest_days])
         or "none",
-        "same_day_names": the_names(same_day["label"]) or "none",
+        "same_day_names": findings.the_labels(same_day["label"]),
         "corrected_agreements": int(
             review[review["finding"] == "correction"]["agreement_id"].nunique()
         ),
@@ -277,11 +277,6 @@ def lists_sentence(ds: Dataset, counts: pd.Series, top: list, bottom: list, tota
     )
 
 
-def the_names(labels) -> str:
-    """'the CoRe Partnership and the Climate Partnership'."""
-    return style.the_named(labels)
-
-
 def binding_sentence(a: pd.DataFrame) -> str:
     """How many agreements bind in law, and which (a sentence without its full stop)."""
     binding = a[a["binding"]]
@@ -291,7 +286,7 @@ def binding_sentence(a: pd.DataFrame) -> str:
     verb = "is" if len(binding) == 1 else "are"
     return (
         f"Of the {total} agreements, {style.number_word(len(binding))} {verb} legally binding: "
-        f"{the_names(binding['name'])}"
+        f"{style.the_named(binding['name'])}"
     )
 
 
