@@ -9,6 +9,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JB := $(BIN)/jupyter-book build . -W -n --keep-going
+# The charts' print renderings, kept by their spec (display.py): the PDF, the briefs and the next
+# build draw only the charts that changed. `make clean` empties it with the rest of _build.
+export INDOPACIFIC_ST_RENDERINGS := $(CURDIR)/_build/renderings
 
 # Debian packages: fonts for the charts' PDF renderings; TeX, the body font (TeX Gyre Pagella) and
 # CJK fonts for the PDF (source titles in Japanese and Korean); Chromium for the browser tests.
@@ -94,7 +97,7 @@ $(BOOK_STAMP): $(BOOK_INPUTS) | debian-book
 
 pdf: $(STAMP) debian-pdf
 	$(CHECK) --allow-stale
-	$(JB) --builder pdflatex --path-output _build/work-pdf
+	INDOPACIFIC_ST_CHART_FORMATS=html,pdf $(JB) --builder pdflatex --path-output _build/work-pdf
 	mkdir -p _build/pdf.new.d
 	cp _build/work-pdf/_build/latex/report.pdf _build/pdf.new.d/report.pdf
 	$(call publish,_build/pdf.new.d,_build/pdf)
@@ -121,11 +124,17 @@ $(CFFCONVERT):
 # longest first). TEST_JOBS=0 runs them in this process. (--dist loadgroup would be the way to
 # keep two files together, but it groups nothing with pytest 9.2: pytest-xdist issue 1386.)
 TEST_JOBS ?= auto
-test: $(STAMP) debian-test $(AXE) $(CFFCONVERT) book
-	@# The PDF's LaTeX passes and the briefs' each keep one core busy: built side by side.
-	$(MAKE) --no-print-directory --output-sync=target -j2 pdf briefs
+test: $(STAMP) debian-test $(AXE) $(CFFCONVERT)
+	@# The HTML book and the PDF each keep one core busy: built side by side. The briefs then
+	@# find their charts' print renderings made by the PDF's build.
+	$(MAKE) --no-print-directory --output-sync=target -j2 book pdf
+	$(MAKE) --no-print-directory briefs
+	cp _build/pdf/report.pdf _build/html/report.pdf
 	$(CHECK)
-	AXE_SCRIPT=$(AXE) CFFCONVERT=$(CFFCONVERT) $(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
+	@# nbval's kernels draw the charts for the web only: `make pdf` has just executed every
+	@# notebook with the print renderings too.
+	INDOPACIFIC_ST_CHART_FORMATS=html AXE_SCRIPT=$(AXE) CFFCONVERT=$(CFFCONVERT) \
+	  $(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 # While writing: the data rules, views, facts and chart specs, with no book build (seconds).
 # One worker per core, each taking the next test: none of these has a costly fixture to share.

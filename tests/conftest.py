@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.util
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +35,11 @@ def toc_order() -> list[str]:
 BUILT_OUTPUTS = {"html_dir", "pdf_path", "briefs_dir"}
 
 
-# The files that build copies of the project take longest: `make test` starts them first, in this
-# order, so the other worker (pytest-xdist, one file per worker) runs the rest beside them.
-# test_safety.py reads the copy that test_updating.py then revises (`edited_copy`): in one
-# process it runs first; test_updating.py, queued after test_rebuild.py, most often joins it on
-# the worker that is free first, and otherwise builds its own copy there.
-LONGEST_FIRST = ("test_safety.py", "test_rebuild.py", "test_updating.py")
+# The longest files first, in this order (pytest-xdist gives each worker one file at a time, the
+# next when it is almost done). test_safety.py builds the project copy (`edited_copy`) that
+# test_rebuild.py and test_updating.py then clone and rebuild; the browser tests, which need no
+# copy, keep the other worker busy meanwhile, so neither waits for the copy.
+LONGEST_FIRST = ("test_safety.py", "test_browser.py", "test_rebuild.py", "test_updating.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -109,11 +111,30 @@ class EditedCopy:
     # The data with the added agreement but without the hostile text.
     data_without_hostile_text: dict[str, bytes]
 
+    def clone(self, folder: Path) -> ProjectCopy:
+        """A copy of the copy, built book and PDF included, for a test that goes on to edit and
+        rebuild it: the shared copy stays as built for the other files' tests."""
+        return ProjectCopy(folder, source=self.site.root)
 
-@pytest.fixture(scope="session")
-def edited_copy(tmp_path_factory) -> EditedCopy:
-    """One copy, built once (book and PDF), for test_safety.py and then test_updating.py."""
-    site = ProjectCopy(tmp_path_factory.mktemp("edited"))
+    def save(self, record: Path) -> None:
+        builds = {name: vars(getattr(self, name)) for name in ("check", "book", "pdf")}
+        data = {
+            name: content.decode("utf-8")
+            for name, content in self.data_without_hostile_text.items()
+        }
+        record.write_text(json.dumps({"root": str(self.site.root), "builds": builds, "data": data}))
+
+    @classmethod
+    def load(cls, record: Path) -> EditedCopy:
+        saved = json.loads(record.read_text())
+        builds = {name: Build(**build) for name, build in saved["builds"].items()}
+        data = {name: text.encode("utf-8") for name, text in saved["data"].items()}
+        return cls(ProjectCopy.built(Path(saved["root"])), **builds, data_without_hostile_text=data)
+
+
+def build_edited_copy(folder: Path) -> EditedCopy:
+    """Copy the project into folder, add an agreement and hostile text, and build it all."""
+    site = ProjectCopy(folder)
     shutil.copytree(
         ROOT / "tests", site.root / "tests", ignore=shutil.ignore_patterns("__pycache__")
     )
@@ -122,6 +143,33 @@ def edited_copy(tmp_path_factory) -> EditedCopy:
     site.add_hostile_text()
     check, book, pdf = site.make("check"), site.make("book"), site.make("pdf")
     return EditedCopy(site, check, book, pdf, without_hostile_text)
+
+
+@contextlib.contextmanager
+def exclusive(lock: Path):
+    """Hold an exclusive lock on a file for the block (another process waits for it)."""
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
+def edited_copy(tmp_path_factory, worker_id) -> EditedCopy:
+    """One copy, built once a test run (book and PDF), for test_safety.py, test_rebuild.py and
+    test_updating.py. The pytest-xdist workers share it: the first to ask builds it while the
+    others wait on a lock (the pattern pytest-xdist's documentation gives). A test that edits the
+    copy works on a clone of it."""
+    if worker_id == "master":  # no workers: this process is the only one
+        return build_edited_copy(tmp_path_factory.mktemp("edited"))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's
+    with exclusive(shared / "edited.lock"):
+        record = shared / "edited.json"
+        if record.exists():
+            return EditedCopy.load(record)
+        (shared / "edited").mkdir()
+        edited = build_edited_copy(shared / "edited")
+        edited.save(record)
+        return edited
 
 
 def load_synthetic():

@@ -26,6 +26,7 @@ COPIED = [
     "pyproject.toml",
     "bench",  # the fast tests grow the data 100x with bench/synthetic.py
 ]
+RENDERINGS = "_build/renderings"
 # Each chart queues its element id and payload (Vega spec, datasets, table) for report-charts.js;
 # the build gathers a page's payloads, one a line, into _static/charts/<page>.js.
 SPEC = re.compile(r'reportCharts \|\| \[\]\)\.push\(\["chart-[0-9a-f]+", (\{.*\})\]\);$', re.M)
@@ -69,8 +70,14 @@ class Build:
 
 
 class ProjectCopy:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, source: Path = ROOT):
+        """A copy of the project's sources in folder, or (`source` a built copy) of everything
+        in that copy, its built book and PDF included, times kept, so that make sees them as
+        built."""
         self.root = folder
+        if source != ROOT:
+            shutil.copytree(source, folder, symlinks=True)
+            return
         for name in COPIED:
             source = ROOT / name
             if source.is_dir():
@@ -81,6 +88,17 @@ class ProjectCopy:
                 )
             else:
                 shutil.copy2(source, folder / name)
+        # The charts' print renderings that earlier builds kept, as a maintainer's checkout has
+        # them (display.render): the copy's PDF draws only the charts its edits change.
+        if (ROOT / RENDERINGS).is_dir():
+            shutil.copytree(ROOT / RENDERINGS, folder / RENDERINGS)
+
+    @classmethod
+    def built(cls, root: Path) -> ProjectCopy:
+        """The copy already in root (built by another test worker), as it is."""
+        copy = cls.__new__(cls)
+        copy.root = root
+        return copy
 
     # --- building ---
 

@@ -10,15 +10,15 @@ import os
 import re
 import threading
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from indopacific_st import style, tables
+from indopacific_st import findings, style, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -58,24 +58,37 @@ def browser():
         instance.close()
 
 
-def open_offline(browser, url: str, width: int = 1280):
-    """Open a page with every request that leaves this machine blocked; return page and attempts."""
-    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
-    attempts: list[str] = []
-    errors: list[str] = []
+class PageLog:
+    """What a page does while it loads: requests that try to leave this machine (blocked),
+    uncaught errors, console errors and warnings, and addresses answered with an error."""
 
-    def route(request_route):
+    def __init__(self, page):
+        self.attempts: list[str] = []
+        self.errors: list[str] = []
+        self.console: list[str] = []
+        self.missing: list[str] = []
+        page.route("**/*", self.route)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        page.on("response", lambda r: self.missing.append(r.url) if r.status >= 400 else None)
+
+    def route(self, request_route) -> None:
         url = request_route.request.url
         if url.startswith(("http://127.0.0.1", "file://", "data:", "blob:")):
             request_route.continue_()
         else:
-            attempts.append(url)
+            self.attempts.append(url)
             request_route.abort()
 
-    page.route("**/*", route)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+
+def open_offline(browser, url: str, width: int = 1280, log: list | None = None):
+    """Open a page with every request that leaves this machine blocked; return page and attempts."""
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
+    watched = PageLog(page)
+    if log is not None:
+        log.append(watched)
     page.goto(url, wait_until="load")
-    return page, attempts, errors
+    return page, watched.attempts, watched.errors
 
 
 def drawn_charts(page) -> tuple[int, int]:
@@ -94,6 +107,70 @@ def drawn_charts(page) -> tuple[int, int]:
     return total, drawn
 
 
+@dataclass
+class Visit:
+    """What one cold load of a page at one width shows, its charts drawn: the page checks below
+    (network, console, charts' fit, tables, weight, axe-core) all read it, one visit each."""
+
+    attempts: list[str]  # requests that tried to leave this machine
+    errors: list[str]  # uncaught errors
+    console: list[str]  # console messages, "type: text"
+    missing: list[str]  # addresses answered with an error status
+    loaded: dict[str, int]  # each file downloaded: its path and uncompressed bytes
+    charts: int  # chart containers
+    drawn: int  # ...that hold a drawn chart
+    titles: int  # figure titles
+    overflow: list[str]  # chart drawings and texts that leave their column
+    overlaps: list[str]  # chart texts over one another
+    change_labels: int  # chart texts labelling the change of administration
+    tables: list[dict]  # each report table's caption and fit (TABLES)
+    violations: list[str]  # axe-core's critical and serious violations
+
+
+def visit_page(browser, url: str, width: int) -> Visit:
+    log: list[PageLog] = []
+    page, _, _ = open_offline(browser, url, width, log)
+    charts = drawn = 0
+    if page.locator(".report-chart").count():
+        charts, drawn = drawn_charts(page)
+    measured = {
+        "titles": page.locator(".report-figure-title").count(),
+        "overflow": page.evaluate(OVERFLOW) if charts else [],
+        "overlaps": page.evaluate(OVERLAPS) if charts else [],
+        "change_labels": page.evaluate(LABELLED, findings.CHANGE_TEXT),
+        "tables": page.evaluate(TABLES),
+        "violations": serious_violations(page),
+    }
+    # axe takes long enough for the network to settle: nothing is still loading after this.
+    page.wait_for_load_state("networkidle")
+    loaded = dict(page.evaluate(LOADED))
+    page.close()
+    (watched,) = log
+    return Visit(
+        watched.attempts,
+        watched.errors,
+        watched.console,
+        watched.missing,
+        loaded,
+        charts,
+        drawn,
+        **measured,
+    )
+
+
+@pytest.fixture(scope="module")
+def visit(server, browser):
+    """visit(page, width): the page's Visit, made the first time a test asks for it."""
+    seen: dict[tuple[str, int], Visit] = {}
+
+    def get(name: str, width: int) -> Visit:
+        if (name, width) not in seen:
+            seen[name, width] = visit_page(browser, f"{server}/{name}", width)
+        return seen[name, width]
+
+    return get
+
+
 CHART_CHAPTERS = [
     "intro",
     "method",
@@ -109,13 +186,11 @@ WIDTHS = [1280, 390]
 
 
 @pytest.mark.parametrize("chapter", CHART_CHAPTERS)
-def test_chapter_draws_every_chart_offline(server, browser, chapter):
-    page, attempts, errors = open_offline(browser, f"{server}/chapters/{chapter}.html")
-    total, drawn = drawn_charts(page)
-    assert total >= 1 and drawn == total
-    assert attempts == [], f"the page tried to reach the network: {attempts}"
-    assert not [e for e in errors if "vega" in e.lower() or "chart" in e.lower()], errors
-    page.close()
+def test_chapter_draws_every_chart_offline(visit, chapter):
+    seen = visit(f"chapters/{chapter}.html", 1280)
+    assert seen.charts >= 1 and seen.drawn == seen.charts
+    assert seen.attempts == [], f"the page tried to reach the network: {seen.attempts}"
+    assert not [e for e in seen.errors if "vega" in e.lower() or "chart" in e.lower()], seen.errors
 
 
 def test_charts_draw_from_local_files(browser, html_dir):
@@ -200,22 +275,16 @@ LABELLED = """text => [...document.querySelectorAll('.report-chart svg text')]
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("chapter", CHART_CHAPTERS)
-def test_charts_fit_their_column_and_their_texts_do_not_overlap(server, browser, chapter, width):
-    """One visit a page and width: no chart wider than its column, each with its title, and no
-    chart text over another."""
-    from indopacific_st import findings
-
-    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
-    drawn_charts(page)
-    assert page.evaluate(OVERFLOW) == []
-    titles = page.locator(".report-figure-title")
-    assert titles.count() == page.locator(".report-chart").count()
-    assert page.evaluate(OVERLAPS) == []
+def test_charts_fit_their_column_and_their_texts_do_not_overlap(visit, chapter, width):
+    """No chart wider than its column, each with its title, and no chart text over another."""
+    seen = visit(f"chapters/{chapter}.html", width)
+    assert seen.overflow == []
+    assert seen.titles == seen.charts
+    assert seen.overlaps == []
     if chapter != "method":
         # Every page but the method's has a timeline, which labels the change of
         # administration (at a phone's width with its date alone): the check covered it.
-        assert page.evaluate(LABELLED, findings.CHANGE_TEXT) >= 1
-    page.close()
+        assert seen.change_labels >= 1
 
 
 def read_csv_link(href: str) -> pd.DataFrame:
@@ -267,34 +336,21 @@ def all_pages(html_dir: Path) -> list[str]:
     return sorted(str(p.relative_to(html_dir)) for p in (html_dir / "chapters").glob("*.html"))
 
 
-def console_problems(browser, url: str, width: int) -> list[str]:
-    """The errors and warnings a page writes to the console while it loads and draws."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    messages: list[str] = []
-    missing: list[str] = []
-    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"error: {e}"))
-    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
-    page.goto(url, wait_until="load")
-    if page.locator(".report-chart").count():
-        drawn_charts(page)
-    page.close()
-    # The PDF edition is linked from the front page; `make test` builds it, `make book` not.
-    pdf_only = all(u.endswith("/report.pdf") for u in missing)
-    return [
-        m
-        for m in messages
-        if m.startswith(("error", "warning")) and not (pdf_only and "Failed to load resource" in m)
-    ]
-
-
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_writes_an_error_or_warning_to_the_console(server, browser, html_dir, width):
-    problems = {
-        name: found
-        for name in all_pages(html_dir)
-        if (found := console_problems(browser, f"{server}/{name}", width))
-    }
+def test_no_page_writes_an_error_or_warning_to_the_console(visit, html_dir, width):
+    problems = {}
+    for name in all_pages(html_dir):
+        seen = visit(name, width)
+        # The PDF edition is linked from the front page; `make test` builds it, `make book` not.
+        pdf_only = all(u.endswith("/report.pdf") for u in seen.missing)
+        found = [
+            m
+            for m in seen.console + [f"error: {e}" for e in seen.errors]
+            if m.startswith(("error", "warning"))
+            and not (pdf_only and "Failed to load resource" in m)
+        ]
+        if found:
+            problems[name] = found
     assert problems == {}
 
 
@@ -311,22 +367,10 @@ def axe_script() -> Path:
     return found[-1]
 
 
-def serious_violations(browser, url: str, width: int) -> list[str]:
-    """Critical and serious axe-core violations on a page, drawn charts included."""
-    page, _, _ = open_offline(browser, url, width)
-    if page.locator(".report-chart").count():
-        drawn_charts(page)
-    # A redirecting page (index.html) may still be navigating: check the page it lands on.
-    page.wait_for_load_state("load")
-    try:
-        page.add_script_tag(path=str(axe_script()))
-    except PlaywrightError as error:
-        if "context was destroyed" not in str(error):
-            raise
-        page.wait_for_load_state("load")
-        page.add_script_tag(path=str(axe_script()))
+def serious_violations(page) -> list[str]:
+    """Critical and serious axe-core violations on a page."""
+    page.add_script_tag(path=str(axe_script()))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    page.close()
     return [
         f"{v['id']} ({v['impact']}): {len(v['nodes'])} x {v['nodes'][0]['target']}"
         for v in results["violations"]
@@ -335,12 +379,8 @@ def serious_violations(browser, url: str, width: int) -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_critical_or_serious_violation(server, browser, html_dir, width):
-    found = {
-        name: problems
-        for name in ["index.html", *all_pages(html_dir)]
-        if (problems := serious_violations(browser, f"{server}/{name}", width))
-    }
+def test_axe_finds_no_critical_or_serious_violation(visit, html_dir, width):
+    found = {name: v for name in all_pages(html_dir) if (v := visit(name, width).violations)}
     assert found == {}
 
 
@@ -370,16 +410,13 @@ TABLE_CHAPTERS += ["data-quality", "data-appendix"]
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("chapter", TABLE_CHAPTERS)
-def test_tables_fit_or_scroll_in_their_column_with_a_caption(server, browser, chapter, width):
-    page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
-    page.wait_for_selector(".datatable-wrapper")
-    tables = page.evaluate(TABLES)
+def test_tables_fit_or_scroll_in_their_column_with_a_caption(visit, chapter, width):
+    tables = visit(f"chapters/{chapter}.html", width).tables
     assert tables
     for table in tables:
         assert table["caption"].startswith("Table "), table
         assert table["inColumn"] and table["controlsInColumn"], table
         assert table["fits"] or (width < 600 and table["scrolls"]), table
-    page.close()
 
 
 # Issue 10 and issue 12's page targets.
@@ -390,23 +427,12 @@ LOADED = """() => [performance.getEntriesByType('navigation')[0], ...performance
   .getEntriesByType('resource')].map(e => [new URL(e.name).pathname, e.decodedBodySize])"""
 
 
-def cold_load(browser, url: str, width: int) -> dict[str, int]:
-    """What a first visit downloads, charts drawn: each file's path and uncompressed bytes."""
-    page, _, _ = open_offline(browser, url, width)
-    if page.locator(".report-chart").count():
-        drawn_charts(page)
-    page.wait_for_load_state("networkidle")
-    loaded = dict(page.evaluate(LOADED))
-    page.close()
-    return loaded
-
-
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_is_light(server, browser, html_dir, width):
+def test_every_page_is_light(visit, html_dir, width):
     """Own HTML at most 150 KB, a cold load at most 1.5 MB, and no full icon font."""
     heavy = {}
-    for name in ["index.html", *all_pages(html_dir)]:
-        loaded = cold_load(browser, f"{server}/{name}", width)
+    for name in all_pages(html_dir):
+        loaded = visit(name, width).loaded
         own, total = (html_dir / name).stat().st_size, sum(loaded.values())
         fonts = [path for path in loaded if FULL_ICON_FONT.search(path)]
         if own > MAX_OWN_HTML or total > MAX_COLD_LOAD or fonts:
@@ -448,9 +474,9 @@ MAX_COMPRESSED_LOAD = 400_000
 
 
 @pytest.mark.parametrize("chapter", CHART_CHAPTERS)
-def test_chart_pages_send_little_over_a_slow_connection(server, browser, html_dir, chapter):
+def test_chart_pages_send_little_over_a_slow_connection(visit, html_dir, chapter):
     """What a chart page's cold load sends, gzipped as a compressing web server sends it."""
-    loaded = cold_load(browser, f"{server}/chapters/{chapter}.html", 390)
+    loaded = visit(f"chapters/{chapter}.html", 390).loaded
     files = [html_dir / urllib.parse.unquote(path).lstrip("/") for path in loaded]
     sent = sum(
         len(gzip.compress(f.read_bytes(), 6)) if f.suffix in (".html", ".js", ".css") else size

@@ -1,6 +1,8 @@
 """When the data changes: rebuilds follow it, bad data stops them, and the last good book survives.
 
-Each test works on one shared copy of the project, built with the real Makefile, in the order below.
+The tests work, in the order below, on one clone of the project copy test_safety.py builds with
+the real Makefile (`edited_copy` in conftest.py): the project's data with an agreement added, and
+hostile text in Japanese rows that these tests do not read.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ import json
 
 import nbformat
 import pytest
+from project_copy import ROOT, ProjectCopy
 from project_copy import TEST_AGREEMENT as NEW_AGREEMENT
-from project_copy import ProjectCopy
 
 import indopacific_st as ip
 from indopacific_st import style, views
@@ -40,12 +42,33 @@ def partner_agreements(site: ProjectCopy, partner: str):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> ProjectCopy:
-    copy = ProjectCopy(tmp_path_factory.mktemp("rebuild"))
-    build = copy.make("book")
+def site(edited_copy, tmp_path_factory) -> ProjectCopy:
+    build = edited_copy.book
     assert build.returncode == 0, build.output[-3000:]
-    assert build.executed == notebooks(copy)
-    return copy
+    assert build.executed == notebooks(edited_copy.site)
+    return edited_copy.clone(tmp_path_factory.mktemp("rebuild") / "project")
+
+
+def test_added_agreement_appears_in_chapter_table_charts_and_counts(site):
+    """The copy holds the project's data and one more Australian agreement."""
+    project = ip.load(ROOT)
+    before = views.for_partner(project, "AU")
+    assert NEW_AGREEMENT["id"] not in set(project.agreements["id"])
+
+    assert style.plural(len(before) + 1, "agreement") in site.glued("australia")
+    assert str(len(project.agreements) + 1) in site.glued("intro")
+    assert NEW_AGREEMENT["name"] in table_names(site, "australia")
+    chart_data = json.dumps(site.specs("australia"))
+    assert NEW_AGREEMENT["name"] in chart_data and NEW_AGREEMENT["short_name"] in chart_data
+    domain_spec = next(s for s in site.specs("australia") if "domain" in json.dumps(s["datasets"]))
+    counts = {
+        row["domain"]: row["agreements"]
+        for rows in domain_spec["datasets"].values()
+        for row in rows
+        if "domain" in row
+    }
+    assert counts["ai"] == before["domains"].map(lambda d: "ai" in d).sum() + 1
+    assert NEW_AGREEMENT["name"] in site.text("data-appendix")
 
 
 def test_rebuild_with_nothing_changed_executes_nothing(site):
@@ -69,31 +92,6 @@ def test_same_data_gives_the_same_charts_and_text(site):
     for chapter, (specs, text) in before.items():
         assert site.specs(chapter) == specs, chapter
         assert site.text(chapter) == text, chapter
-
-
-def test_added_agreement_appears_in_chapter_table_charts_and_counts(site):
-    before = partner_agreements(site, "AU")
-    total = len(ip.load(site.root).agreements)
-    assert style.plural(len(before), "agreement") in site.glued("australia")
-    site.add_agreement(**NEW_AGREEMENT)
-    build = site.make("book")
-    assert build.returncode == 0, build.output[-3000:]
-    assert build.executed == notebooks(site)
-
-    assert style.plural(len(before) + 1, "agreement") in site.glued("australia")
-    assert str(total + 1) in site.glued("intro")
-    assert NEW_AGREEMENT["name"] in table_names(site, "australia")
-    chart_data = json.dumps(site.specs("australia"))
-    assert NEW_AGREEMENT["name"] in chart_data and NEW_AGREEMENT["short_name"] in chart_data
-    domain_spec = next(s for s in site.specs("australia") if "domain" in json.dumps(s["datasets"]))
-    counts = {
-        row["domain"]: row["agreements"]
-        for rows in domain_spec["datasets"].values()
-        for row in rows
-        if "domain" in row
-    }
-    assert counts["ai"] == before["domains"].map(lambda d: "ai" in d).sum() + 1
-    assert NEW_AGREEMENT["name"] in site.text("data-appendix")
 
 
 def test_removed_agreement_disappears(site):

@@ -2,7 +2,8 @@
 
 A copy of the project gets hostile values in every kind of text field, then the HTML book and the
 PDF are built from it and read back: in Chromium for the web edition, as text for the PDF. The copy
-is the one test_updating.py then revises (`edited_copy` in conftest.py): these tests run first.
+(`edited_copy` in conftest.py) is shared with test_rebuild.py and test_updating.py, which edit
+clones of it.
 """
 
 from __future__ import annotations

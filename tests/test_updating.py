@@ -113,8 +113,10 @@ def test_the_pdf_shows_the_notices_too(site, edited):
     assert " ".join(text.split()).count(NOTICE) == len(expected_stale(site.root))
 
 
-def test_after_make_reviewed_the_copy_passes_every_data_chart_prose_and_html_test(site, edited):
-    # test_safety.py has read the hostile text by now; the maintainer's data has none.
+def test_after_make_reviewed_the_copy_passes_every_data_chart_prose_and_html_test(edited, tmp_path):
+    # On a clone: test_safety.py may still be reading the shared copy's hostile text, which the
+    # maintainer's data does not have.
+    site = edited.clone(tmp_path / "project")
     site.restore_data(edited.data_without_hostile_text)
     result = site.make("reviewed")
     assert result.returncode == 0, result.output

@@ -20,12 +20,17 @@ import json
 import os
 import re
 import textwrap
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
 FORMATS_VARIABLE = "INDOPACIFIC_ST_CHART_FORMATS"
+# A folder (the Makefile: _build/renderings) that keeps vl-convert's print renderings under the
+# digest of their spec, so that the PDF, the briefs and the next build reuse the rendering of
+# every chart that has not changed. Unset, every rendering is made afresh.
+RENDERINGS_VARIABLE = "INDOPACIFIC_ST_RENDERINGS"
 
 # The PDF places every chart at the text width of the A4 page (`_config.yml`: 1 inch margins),
 # so a chart W pixels wide prints its F-pixel text at F * PRINT_TEXT_WIDTH / W points. The print
@@ -307,7 +312,7 @@ class Figure:
         return min(PRINT_TEXT_WIDTH, rendered_width(spec) * PRINT_MIN_FONT / smallest)
 
     def pdf(self) -> bytes:
-        return vlc.vegalite_to_pdf(self.print_spec())
+        return render("pdf", self.print_spec())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/html": self.html(), "text/plain": self.description}
@@ -412,8 +417,26 @@ def rewrap(spec: dict, scale: float) -> None:
 def rendered_width(spec: dict) -> float:
     """The width in pixels of a spec as vl-convert draws it."""
     fixed_widths(spec)
-    svg = vlc.vegalite_to_svg(spec)
+    svg = render("svg", spec).decode("utf-8")
     return float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+
+
+def render(kind: str, spec: dict) -> bytes:
+    """vl-convert's rendering of a Vega-Lite spec as "svg" or "pdf": the kept one if the folder
+    of renderings holds one of this spec by this version of vl-convert."""
+    folder = os.environ.get(RENDERINGS_VARIABLE)
+    key = json.dumps([vlc.__version__, kind, spec], sort_keys=True)
+    path = Path(folder, hashlib.sha256(key.encode()).hexdigest() + f".{kind}") if folder else None
+    if path is not None and path.exists():
+        return path.read_bytes()
+    made = vlc.vegalite_to_pdf(spec) if kind == "pdf" else vlc.vegalite_to_svg(spec).encode()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: builds running side by side share the folder.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(made)
+        partial.replace(path)
+    return made
 
 
 class Table:
