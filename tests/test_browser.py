@@ -106,6 +106,9 @@ CHART_CHAPTERS = [
     "india",
 ]
 WIDTHS = [1280, 390]
+# Layout is checked down to the narrowest phones too (320 px: a 256 px column), where charts and
+# tables re-lay out (stacked legends, shorter labels, tables that scroll).
+LAYOUT_WIDTHS = [*WIDTHS, 320]
 
 
 @pytest.mark.parametrize("chapter", CHART_CHAPTERS)
@@ -198,7 +201,7 @@ LABELLED = """text => [...document.querySelectorAll('.report-chart svg text')]
   .filter(t => t.textContent.includes(text)).length"""
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", LAYOUT_WIDTHS)
 @pytest.mark.parametrize("chapter", CHART_CHAPTERS)
 def test_charts_fit_their_column_and_their_texts_do_not_overlap(server, browser, chapter, width):
     """One visit a page and width: no chart wider than its column, each with its title, and no
@@ -367,10 +370,33 @@ TABLES = """() => [...document.querySelectorAll('table.report-table')].map(table
 TABLE_CHAPTERS = [c for c in CHART_CHAPTERS if c not in ("intro", "overview")]
 TABLE_CHAPTERS += ["data-quality", "data-appendix"]
 
+# The words of report table headers that the browser set over two lines ("Anno" / "unced"):
+# a word's characters whose boxes lie on more than one line.
+BROKEN_HEADER_WORDS = """() => [...document.querySelectorAll('table.report-table th')].flatMap(cell => {
+  const broken = [];
+  const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    for (const word of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width)
+        .map(r => Math.round(r.top)));
+      if (lines.size > 1) {
+        const caption = cell.closest('table').querySelector('caption');
+        broken.push(`${caption ? caption.innerText : 'a table'}: "${word[0]}" breaks`);
+      }
+    }
+  }
+  return broken;
+})"""
 
-@pytest.mark.parametrize("width", WIDTHS)
+
+@pytest.mark.parametrize("width", LAYOUT_WIDTHS)
 @pytest.mark.parametrize("chapter", TABLE_CHAPTERS)
 def test_tables_fit_or_scroll_in_their_column_with_a_caption(server, browser, chapter, width):
+    """Each table fits (or on a phone scrolls in) its column, has a caption, and no header word
+    breaks over two lines (a column too narrow for its header's words scrolls instead)."""
     page, _, _ = open_offline(browser, f"{server}/chapters/{chapter}.html", width)
     page.wait_for_selector(".datatable-wrapper")
     tables = page.evaluate(TABLES)
@@ -379,6 +405,7 @@ def test_tables_fit_or_scroll_in_their_column_with_a_caption(server, browser, ch
         assert table["caption"].startswith("Table "), table
         assert table["inColumn"] and table["controlsInColumn"], table
         assert table["fits"] or (width < 600 and table["scrolls"]), table
+    assert page.evaluate(BROKEN_HEADER_WORDS) == []
     page.close()
 
 
