@@ -907,7 +907,9 @@ def partner_columns(ds: Dataset, column: str) -> alt.X:
     )
 
 
-def fits_cell(text: str, column: str, char_width: float = MATRIX_CHAR_WIDTH, margin=6) -> str:
+def fits_cell(
+    text: str, column: str, char_width: float = MATRIX_CHAR_WIDTH, margin: float = 6
+) -> str:
     """A Vega expression: whether the text (an expression) fits a matrix column's width."""
     return f"(length({text}) * {char_width} + {margin} <= {column})"
 
@@ -1257,9 +1259,10 @@ def flow_layers(boxes: pd.DataFrame, segments: pd.DataFrame) -> alt.LayerChart:
     x_scale = alt.Scale(domain=[0, FLOW_SPAN])
     y_scale = alt.Scale(domain=[0, 100], reverse=True)
     x = alt.X("x:Q", axis=None, scale=x_scale)
+    y = alt.Y("y:Q", axis=None, scale=y_scale)
+    # Whether a box, as wide as the page draws it, holds its wrapped label.
     box = f"{plot_width(style.WIDTH)} * {BOX_WIDTH / FLOW_SPAN:.4f}"
     wide = f"datum.longest * {FLOW_CHAR_WIDTH} + 8 <= {box}"
-    y = alt.Y("y:Q", axis=None, scale=y_scale)
     rects = (
         alt.Chart(boxes)
         .mark_rect(fill="white", stroke=style.NEUTRAL, strokeWidth=1.2, cornerRadius=3)
