@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import altair as alt
@@ -266,6 +268,52 @@ def test_flow_figure_draws_the_selection_flow(ds):
         assert str(count) in next(r["text"] for r in boxes if r["stage"] == stage)
     assert drawn["screened"] == flow["candidates"]
     assert drawn["dataset"] == flow["seed"] + flow["included"] == len(ds.agreements)
+
+
+def drawn_texts(figure: Figure, width: int) -> list[list[str]]:
+    """The texts of a web chart drawn with its plot `width` pixels wide, as the page narrows it
+    to a column: each as its lines."""
+    spec = figure.web_spec | {"width": width}
+    svg = vlc.vegalite_to_svg(spec)
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    return [
+        [html.unescape(line) for line in re.findall(r"<tspan[^>]*>(.*?)</tspan>", t)]
+        or [html.unescape(t)]
+        for t in texts
+    ]
+
+
+def test_flow_boxes_say_a_short_label_where_they_are_too_narrow(ds):
+    """On a phone (a 256 px column) each box says its stage in a word and its count; where the
+    box holds it (the desktop, the PDF), the full label. The tooltip keeps the full label."""
+    figure = charts.flow_chart(ds)
+    labels, counts = charts.flow_counts(ds)
+    full = {tuple(lines) for lines in drawn_texts(figure, style.WIDTH)}
+    short = {tuple(lines) for lines in drawn_texts(figure, 256)}
+    for stage in charts.FLOW_BOXES:
+        wrapped = textwrap.wrap(labels[stage], charts.FLOW_WRAP)
+        assert (*wrapped, str(counts[stage])) in full
+        assert (charts.FLOW_SHORT[stage], str(counts[stage])) in short
+    assert {"field": "label", "type": "nominal", "title": "Stage"} in [
+        t for layer in layers(figure.web_spec) for t in layer["encoding"].get("tooltip", [])
+    ]
+
+
+def test_matrix_cells_drop_the_added_count_where_columns_are_too_narrow(ds):
+    """Six partner columns of 20 px (a 320 px phone's) hold a cell's count but not "(+n)": the
+    cells say the count alone. Where the columns hold it, each cell with added agreements says
+    how many."""
+    figure = charts.partner_matrix(ds, "domain")
+    grid = figure.data[figure.data["Agreements"] > 0]
+    expected = sorted(str(n) for n in grid["Agreements"])
+    with_added = grid[grid[charts.ORIGIN_DOMAIN[1]] > 0]
+    wide = [" ".join(lines) for lines in drawn_texts(figure, charts.MATRIX_WIDTH)]
+    narrow = [" ".join(lines) for lines in drawn_texts(figure, 6 * 20)]
+    assert sorted(t for t in narrow if t.isdigit()) == expected
+    assert not [t for t in narrow if "(+" in t]
+    assert sorted(t for t in wide if "(+" in t) == sorted(
+        f"{r['Agreements']} (+{r[charts.ORIGIN_DOMAIN[1]]})" for _, r in with_added.iterrows()
+    )
 
 
 @pytest.mark.parametrize("make", SWITCH_CHARTS.values(), ids=SWITCH_CHARTS.keys())

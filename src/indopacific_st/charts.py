@@ -861,6 +861,7 @@ MATRIX_DIMENSIONS = {
 MATRIX_WIDTH = style.WIDTH - 220
 MATRIX_HEADER_WIDTH = 50  # pixels: a column narrower than this sets partner names upright
 MATRIX_CHAR_WIDTH = 7  # pixels: a digit or bracket at the cells' 11-pixel font, rounded up
+MATRIX_MEAN_CHAR_WIDTH = 6.2  # pixels: the mean of "(+n)"'s characters there, not rounded
 
 
 def matrix_long(ds: Dataset, dimension: str) -> pd.DataFrame:
@@ -906,14 +907,22 @@ def partner_columns(ds: Dataset, column: str) -> alt.X:
     )
 
 
+def fits_cell(
+    text: str, column: str, char_width: float = MATRIX_CHAR_WIDTH, margin: float = 6
+) -> str:
+    """A Vega expression: whether the text (an expression) fits a matrix column's width."""
+    return f"(length({text}) * {char_width} + {margin} <= {column})"
+
+
 def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, top_count: int):
     """Cells shaded by their count, each with its count and (+n) the added agreements among them:
-    on one line where the column holds it, else on two."""
+    on one line where the column holds it, else on two; in columns too narrow for "(+n)" (a
+    small phone's), the count alone: the tooltip and the data table keep n."""
     column = f"{plot_width(MATRIX_WIDTH)} / {len(ds.vocabulary.partners)}"
-    one_line = (
-        f"(length(datum.agreements + ' (+' + datum.added + ')') * {MATRIX_CHAR_WIDTH} + 6"
-        f" <= {column})"
-    )
+    added = "'(+' + datum.added + ')'"
+    one_line = fits_cell(f"datum.agreements + ' ' + {added}", column)
+    # "(+n)" alone on its line may fill the column edge to edge: it still stays in its cell.
+    two_lines = fits_cell(added, column, MATRIX_MEAN_CHAR_WIDTH, 0)
     base = (
         alt.Chart(rows)
         .transform_filter(switch_filter())
@@ -921,8 +930,9 @@ def matrix_layers(ds: Dataset, rows: pd.DataFrame, heading: str, order: list, to
             agreements="sum(n)", added="sum(added)", groupby=["partner_label", "label"]
         )
         .transform_calculate(
-            shown="datum.agreements == 0 ? '·' : datum.added == 0 ? '' + datum.agreements"
-            f" : datum.agreements + ({one_line} ? ' ' : '\\n') + '(+' + datum.added + ')'"
+            shown="datum.agreements == 0 ? '·' : datum.added == 0 || !"
+            f"{two_lines} ? '' + datum.agreements"
+            f" : datum.agreements + ({one_line} ? ' ' : '\\n') + {added}"
         )
         .encode(
             x=partner_columns(ds, column),
@@ -975,7 +985,8 @@ def partner_matrix(ds: Dataset, dimension: str) -> Figure:
         seed_title = findings.most_common(seed, dimension).title
     subtitle = gap + (
         f"Agreements per partner and {heading.lower()}; darker cells hold more agreements; "
-        f"(+n): of them, added since the seed. Seed table alone: {seed_title}."
+        f"(+n), where the cell has room: of them, added since the seed. Seed table alone: "
+        f"{seed_title}."
     )
     description = listing(
         f"Matrix of agreements by partner and {heading.lower()}: ",
@@ -1156,6 +1167,20 @@ FLOW_ARROWS = [
     [("included", "bottom"), (34, 80), (16, 80)],
 ]
 BOX_WIDTH, BOX_HEIGHT = 28, 16
+FLOW_SPAN = 114  # the frame's width: the boxes, with a margin right of the last
+FLOW_WRAP = 22  # characters a line of a box's label, where the box holds them
+FLOW_CHAR_WIDTH = 5.6  # pixels: a generous mean width of a character at the boxes' font size
+# What a box too narrow for its wrapped label (on a phone) says instead; the tooltip and the
+# data table keep the full label.
+FLOW_SHORT = {
+    "seed": "Seed rows",
+    "candidates": "Candidates",
+    "screened": "Screened",
+    "included": "Included",
+    "borderline": "Borderline",
+    "excluded": "Excluded",
+    "dataset": "Dataset",
+}
 
 
 def flow_counts(ds: Dataset) -> tuple[dict, dict]:
@@ -1177,26 +1202,32 @@ def flow_counts(ds: Dataset) -> tuple[dict, dict]:
 
 
 def flow_boxes(labels: dict, counts: dict) -> pd.DataFrame:
-    """A box per stage: its corners, and its label and count placed at its middle."""
+    """A box per stage: its corners, and its label and count placed at its middle, wrapped
+    (text) or short (short), with the length of the wrapped label's longest line."""
+    wrapped = {k: textwrap.wrap(labels[k], FLOW_WRAP) for k in FLOW_BOXES}
     boxes = pd.DataFrame(
         [
             {
                 "stage": k,
+                "label": labels[k],
                 "x": x,
                 "y": y,
-                "text": textwrap.fill(labels[k], 22) + f"\n{counts[k]}",
+                "text": "\n".join(wrapped[k]) + f"\n{counts[k]}",
+                "short": f"{FLOW_SHORT[k]}\n{counts[k]}",
+                "longest": max(len(line) for line in wrapped[k]),
                 "agreements": counts[k],
             }
             for k, (x, y) in FLOW_BOXES.items()
         ]
     )
+    # Vega sets a multi-line text from its first line: raise it by half its extra lines.
     return boxes.assign(
         x1=boxes["x"] - BOX_WIDTH / 2,
         x2=boxes["x"] + BOX_WIDTH / 2,
         y1=boxes["y"] - BOX_HEIGHT / 2,
         y2=boxes["y"] + BOX_HEIGHT / 2,
-        # Vega sets a multi-line text from its first line: raise it by half its extra lines.
         text_y=boxes["y"] - boxes["text"].str.count("\n") * 2,
+        short_y=boxes["y"] - boxes["short"].str.count("\n") * 2,
     )
 
 
@@ -1225,10 +1256,13 @@ def flow_segments() -> pd.DataFrame:
 
 def flow_layers(boxes: pd.DataFrame, segments: pd.DataFrame) -> alt.LayerChart:
     """Lines, arrow heads, then the boxes and their text over them."""
-    x_scale = alt.Scale(domain=[0, 114])
+    x_scale = alt.Scale(domain=[0, FLOW_SPAN])
     y_scale = alt.Scale(domain=[0, 100], reverse=True)
     x = alt.X("x:Q", axis=None, scale=x_scale)
     y = alt.Y("y:Q", axis=None, scale=y_scale)
+    # Whether a box, as wide as the page draws it, holds its wrapped label.
+    box = f"{plot_width(style.WIDTH)} * {BOX_WIDTH / FLOW_SPAN:.4f}"
+    wide = f"datum.longest * {FLOW_CHAR_WIDTH} + 8 <= {box}"
     rects = (
         alt.Chart(boxes)
         .mark_rect(fill="white", stroke=style.NEUTRAL, strokeWidth=1.2, cornerRadius=3)
@@ -1241,12 +1275,19 @@ def flow_layers(boxes: pd.DataFrame, segments: pd.DataFrame) -> alt.LayerChart:
     )
     text = (
         alt.Chart(boxes)
+        .transform_calculate(
+            shown=f"{wide} ? datum.text : datum.short",
+            shown_y=f"{wide} ? datum.text_y : datum.short_y",
+        )
         .mark_text(lineBreak="\n", fontSize=10, color=TEXT_COLOUR, baseline="middle")
         .encode(
             x=x,
-            y=alt.Y("text_y:Q", axis=None, scale=y_scale),
-            text="text:N",
-            tooltip=[alt.Tooltip("agreements:Q", title="Count")],
+            y=alt.Y("shown_y:Q", axis=None, scale=y_scale),
+            text="shown:N",
+            tooltip=[
+                alt.Tooltip("label:N", title="Stage"),
+                alt.Tooltip("agreements:Q", title="Agreements"),
+            ],
         )
     )
     lines = (

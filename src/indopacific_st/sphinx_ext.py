@@ -88,8 +88,12 @@ table.report-data-table { font-size: 0.8rem; }
 table.report-data-table td, table.report-data-table th { padding: 0.15rem 0.5rem; vertical-align: top; }
 .report-chart .vega-bind label { margin-right: 1em; }
 .report-chart .vega-bind input[type=radio] { margin-right: 0.3em; }
-table.report-table { font-size: 0.85rem; width: 100%; table-layout: fixed; }
-table.report-table td, table.report-table th { vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
+/* Columns sized to their content: a header word never breaks (a table whose headers do not fit
+   scrolls in its box); a cell's long words may (links too, which the theme keeps whole). */
+table.report-table { font-size: 0.85rem; width: 100%; }
+table.report-table td, table.report-table th { vertical-align: top; }
+table.report-table th { overflow-wrap: normal; hyphens: manual; }
+table.report-table td, table.report-table td a { overflow-wrap: anywhere; hyphens: auto; }
 table.report-table caption { text-align: left; font-weight: 600; }
 /* A table wider than its column scrolls sideways; a shadow at an edge says there is more. */
 .pst-scrollable-table-container, .report-scroll {

@@ -39,15 +39,30 @@
     return copy;
   }
 
-  function fitted(spec, factor, available) {
+  // stacked: the legends above the chart one under the other, not side by side.
+  function fitted(spec, factor, available, stacked) {
     var result = scaled(spec, factor);
     if (available < WIDE) {
       // A legend sits right of the axis labels: as many entries a line as the column holds.
       var columns = Math.max(1, Math.floor((available - LEGEND_OFFSET) / LEGEND_ENTRY));
+      var legend = { columns: columns };
+      if (stacked) {
+        legend.layout = { top: { direction: "vertical" } };
+      }
       result.config = Object.assign({}, result.config);
-      result.config.legend = Object.assign({}, result.config.legend, { columns: columns });
+      result.config.legend = Object.assign({}, result.config.legend, legend);
     }
     return result;
+  }
+
+  // Whether the legends, side by side, end past the column (a narrow phone's): shrinking the
+  // plot would not bring them in, stacking them does.
+  function legendsTooWide(target, available) {
+    var legends = target.querySelectorAll("svg g.role-legend");
+    var left = target.getBoundingClientRect().left;
+    return legends.length > 1 && Array.prototype.some.call(legends, function (legend) {
+      return legend.getBoundingClientRect().right - left > available + 1;
+    });
   }
 
   // Draw, measure, and draw again smaller until the chart fits its column.
@@ -62,8 +77,8 @@
       previous.finalize();
     }
     drawn[id] = { spec: spec, view: null, width: available };
-    function attempt(factor, tries) {
-      var view = new vega.View(vega.parse(fitted(spec, factor, available)), {
+    function attempt(factor, tries, stacked) {
+      var view = new vega.View(vega.parse(fitted(spec, factor, available, stacked)), {
         renderer: "svg",
         container: target,
       });
@@ -71,16 +86,20 @@
       return view.runAsync().then(function () {
         var svg = target.querySelector("svg");
         var width = svg ? svg.getBoundingClientRect().width : 0;
+        if (width > available + 1 && !stacked && legendsTooWide(target, available)) {
+          view.finalize();
+          return attempt(factor, tries, true);
+        }
         if (width > available + 1 && tries < 6) {
           view.finalize();
-          return attempt(factor * (available / width) * 0.97, tries + 1);
+          return attempt(factor * (available / width) * 0.97, tries + 1, stacked);
         }
         drawn[id].view = view;
         target.classList.add("report-chart-drawn");
         return view;
       });
     }
-    return attempt(1, 0).catch(function (error) {
+    return attempt(1, 0, false).catch(function (error) {
       target.textContent = "Chart could not be drawn: " + error;
     });
   }
