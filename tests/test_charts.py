@@ -504,3 +504,25 @@ def test_real_data_draws_every_mark(ds):
     assert "Quarter" not in charts.timeline_chart(ds).data
     figure = charts.lineage_chart(ds)
     assert figure.notes == [f"Source: {ds.citation}."]
+
+
+def test_a_chart_narrowed_for_print_lays_out_at_its_printed_width(ds):
+    """The ministry matrix prints narrower than it is built (its row labels are long): the
+    widths its cells' "(+n)" and upright names are laid out for narrow with it."""
+    spec = charts.partner_matrix(ds, "category").print_spec()
+    assumed = {
+        round(float(w)) for w in re.findall(r"width > 0 \? width : ([\d.]+)", json.dumps(spec))
+    }
+
+    def layers(node):
+        if isinstance(node, dict):
+            if "layer" in node and isinstance(node.get("width"), int | float):
+                yield round(node["width"])
+            for value in node.values():
+                yield from layers(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from layers(value)
+
+    assert assumed and assumed <= set(layers(spec))
+    assert max(assumed) < charts.MATRIX_WIDTH

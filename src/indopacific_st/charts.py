@@ -16,7 +16,7 @@ import pandas as pd
 
 from indopacific_st import findings, style, views
 from indopacific_st.dataset import Dataset
-from indopacific_st.display import Figure
+from indopacific_st.display import Figure, plot_width
 
 FOOTNOTE_SIZE = 10
 FOOTNOTE_CHAR_WIDTH = 6  # pixels: a generous mean width of a character at FOOTNOTE_SIZE
@@ -221,13 +221,6 @@ def origin_switch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 def switch_filter() -> str:
     """The filter that keeps a row under the switch's current option."""
     return f"{SWITCH} == '{style.SWITCH_OPTIONS['all']}' || datum.origin == 'seed'"
-
-
-def plot_width(print_width: float) -> str:
-    """A chart's plot width in a Vega expression: the web chart's `width` signal (the page fits
-    the chart to its column); in the print figure, a vconcat whose views read 0 there, the
-    width it is built at."""
-    return f"(width > 0 ? width : {print_width})"
 
 
 def change_rule(ds: Dataset, width: float) -> alt.LayerChart:
@@ -858,8 +851,8 @@ MATRIX_DIMENSIONS = {
 }
 
 
-MATRIX_WIDTH = style.WIDTH - 220
-MATRIX_HEADER_WIDTH = 50  # pixels: a column narrower than this sets partner names upright
+MATRIX_WIDTH = style.WIDTH - 180
+LABEL_CHAR_WIDTH = 7  # pixels: a generous width of a letter in an axis label (DejaVu Sans, 11 px)
 MATRIX_CHAR_WIDTH = 7  # pixels: a digit or bracket at the cells' 11-pixel font, rounded up
 MATRIX_MEAN_CHAR_WIDTH = 6.2  # pixels: the mean of "(+n)"'s characters there, not rounded
 
@@ -891,9 +884,11 @@ def matrix_rows(ds: Dataset, long: pd.DataFrame, labels: dict) -> pd.DataFrame:
 
 
 def partner_columns(ds: Dataset, column: str) -> alt.X:
-    """The matrix's partner columns, named on top; upright over columns too narrow for the names
-    (column: the width of one, as a Vega expression)."""
-    upright = f"({column} < {MATRIX_HEADER_WIDTH})"
+    """The matrix's partner columns, named on top; upright over columns too narrow for the
+    longest name (column: the width of one, as a Vega expression), as all are at the book's
+    width: set across, "South Korea" runs into its neighbours in print."""
+    widest = max(len(name) for name in ds.vocabulary.partners.values()) * LABEL_CHAR_WIDTH + 6
+    upright = f"({column} < {widest})"
     return alt.X(
         "partner_label:N",
         title=None,

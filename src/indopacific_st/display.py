@@ -366,16 +366,30 @@ def view_width(node: object) -> float:
     return 0
 
 
+def plot_width(width: float) -> str:
+    """A chart's plot width in a Vega expression: the web chart's `width` signal (the page fits
+    the chart to its column); in the print figure, a vconcat whose views read 0 there, the
+    width it is built at (`narrow` scales it with the view)."""
+    return f"(width > 0 ? width : {width})"
+
+
+PLOT_WIDTH = re.compile(r"\(width > 0 \? width : ([\d.]+)\)")
+
+
 def narrow(node: object, scale: float) -> None:
-    """Views narrowed by scale; a non-numeric width becomes a fixed one. Labels keep their
-    limits, so print shows them as fully as the web edition does."""
+    """Views narrowed by scale, and the widths their expressions assume (`plot_width`); a
+    non-numeric width becomes a fixed one. Labels keep their limits, so print shows them as
+    fully as the web edition does."""
     if isinstance(node, dict):
         if is_view(node) and "width" in node:
             width = node["width"]
             base = width if isinstance(width, int | float) else PRINT_TEXT_WIDTH
             node["width"] = round(base * scale)
-        for value in node.values():
-            narrow(value, scale)
+        for key, value in node.items():
+            if isinstance(value, str) and "width > 0" in value:
+                node[key] = PLOT_WIDTH.sub(lambda m: plot_width(round(float(m[1]) * scale)), value)
+            else:
+                narrow(value, scale)
     elif isinstance(node, list):
         for value in node:
             narrow(value, scale)
