@@ -43,12 +43,21 @@ EDGE = 20
 SMALLEST_TEXT = 7.0  # points: nothing in print, chart text included, is smaller
 
 
+def turned(matrix: tuple) -> bool:
+    a, b = matrix[:2]
+    return abs(b) > abs(a)
+
+
 def chars_by_page(path) -> list[list[dict]]:
-    """Every character of a PDF, page by page, with its position, size and page size."""
+    """Every character of a PDF, page by page, with its position, size and page size. pdfminer
+    gives a character's size as the height of its box: for one set upright (a matrix's partner
+    names: its text matrix turns the baseline more than 45 degrees), that height is its advance,
+    and its size is the box's width."""
     with pdfplumber.open(str(path)) as pdf:
         return [
             [
-                {k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "size", "fontname")}
+                {k: c[k] for k in ("text", "x0", "x1", "top", "bottom", "fontname")}
+                | {"size": c["x1"] - c["x0"] if turned(c["matrix"]) else c["size"]}
                 | {"width": page.width, "height": page.height}
                 for c in page.chars
             ]
