@@ -427,6 +427,15 @@ AT_SCALE = {
 }
 
 
+@pytest.mark.parametrize("make", [*AT_SCALE.values(), charts.flow_chart], ids=[*AT_SCALE, "flow"])
+def test_every_kind_of_chart_is_valid_vega_lite(ds, make):
+    """The build serialises charts unchecked (display.Figure.spec): each kind, for print and for
+    the web, passes Altair's check against the Vega-Lite schema here."""
+    figure = make(ds)
+    figure.chart.to_dict(validate=True)
+    figure.web.to_dict(validate=True)
+
+
 def quarters(ds) -> int:
     """How many calendar quarters the timelines span."""
     start, end = charts.time_domain(ds)

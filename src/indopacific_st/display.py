@@ -151,14 +151,16 @@ class Figure:
         self.key = key or []  # (label, fill opacity, "point" or "bar"): a key drawn as page text
         self.data = data
 
+    # Serialised without Altair's check against the Vega-Lite schema, a fifth of a notebook's
+    # time: tests/test_charts.py checks every kind of chart against it instead.
     @functools.cached_property
     def spec(self) -> dict:
-        # Validated and serialised once: the title, the element id and both renderings read it.
-        return self.chart.to_dict()
+        # Serialised once: the title, the element id and both renderings read it.
+        return self.chart.to_dict(validate=False)
 
     @property
     def web_spec(self) -> dict:
-        return self.web.to_dict()
+        return self.web.to_dict(validate=False)
 
     @property
     def title(self) -> str:
