@@ -445,7 +445,10 @@ def render(kind: str, spec: dict) -> bytes:
     path = Path(folder, hashlib.sha256(key.encode()).hexdigest() + f".{kind}") if folder else None
     if path is not None and path.exists():
         return path.read_bytes()
-    made = vlc.vegalite_to_pdf(spec) if kind == "pdf" else vlc.vegalite_to_svg(spec).encode()
+    if kind == "pdf":  # from the drawing print_spec measured: the chart is not drawn again
+        made = vlc.svg_to_pdf(render("svg", spec).decode("utf-8"))
+    else:
+        made = vlc.vegalite_to_svg(spec).encode("utf-8")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written whole, then renamed: builds running side by side share the folder.
