@@ -81,14 +81,18 @@ class PageLog:
             request_route.abort()
 
 
-def open_offline(browser, url: str, width: int = 1280, log: list | None = None):
-    """Open a page with every request that leaves this machine blocked; return page and attempts."""
+def open_watched(browser, url: str, width: int = 1280):
+    """Open a page with every request that leaves this machine blocked; return it and its log."""
     page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
-    watched = PageLog(page)
-    if log is not None:
-        log.append(watched)
+    log = PageLog(page)
     page.goto(url, wait_until="load")
-    return page, watched.attempts, watched.errors
+    return page, log
+
+
+def open_offline(browser, url: str, width: int = 1280):
+    """Open a page with every request that leaves this machine blocked; return page and attempts."""
+    page, log = open_watched(browser, url, width)
+    return page, log.attempts, log.errors
 
 
 def drawn_charts(page) -> tuple[int, int]:
@@ -129,8 +133,7 @@ class Visit:
 
 
 def visit_page(browser, url: str, width: int) -> Visit:
-    log: list[PageLog] = []
-    page, _, _ = open_offline(browser, url, width, log)
+    page, log = open_watched(browser, url, width)
     charts = drawn = 0
     if page.locator(".report-chart").count():
         charts, drawn = drawn_charts(page)
@@ -147,12 +150,11 @@ def visit_page(browser, url: str, width: int) -> Visit:
     page.wait_for_load_state("networkidle")
     loaded = dict(page.evaluate(LOADED))
     page.close()
-    (watched,) = log
     return Visit(
-        watched.attempts,
-        watched.errors,
-        watched.console,
-        watched.missing,
+        log.attempts,
+        log.errors,
+        log.console,
+        log.missing,
         loaded,
         charts,
         drawn,

@@ -151,8 +151,8 @@ class Figure:
         self.key = key or []  # (label, fill opacity, "point" or "bar"): a key drawn as page text
         self.data = data
 
-    # Serialised without Altair's check against the Vega-Lite schema, a fifth of a notebook's
-    # time: tests/test_charts.py checks every kind of chart against it instead.
+    # Serialised without Altair's check against the Vega-Lite schema, about a third of an HTML
+    # build: tests/test_charts.py checks every kind of chart against it instead.
     @functools.cached_property
     def spec(self) -> dict:
         # Serialised once: the title, the element id and both renderings read it.
